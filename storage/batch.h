@@ -1,0 +1,97 @@
+/*
+ * batch.h — batch files in and out (FORMATS.md sections 1, 2 and 4).
+ *
+ * Import reads `skranke.jobs/1` and `skranke.schedule/1` with the streaming
+ * JSON reader in two passes: the first checks the syntax of the whole file
+ * and reads the top-level fields (so `format` may come anywhere), the second
+ * validates every record and hands it to a sink. The store's sink writes
+ * them in one transaction that commits only when the whole file was good:
+ * a refused batch changes nothing.
+ *
+ * Every refusal is one line: "FILE:LINE:COL: PATH: reason", where PATH is
+ * the field (`jobs[3].title`, `appointments[0].code`) when there is one.
+ *
+ * Export writes `skranke.export/1` batch directories; see batch_export.c for
+ * the order of writes that makes a pulled USB stick harmless.
+ */
+#ifndef SKRANKE_BATCH_H
+#define SKRANKE_BATCH_H
+
+#include <stdio.h>
+
+#include "store.h"
+#include "util.h"
+
+#define BATCH_JOBS_MAX_BYTES (64u << 20)
+#define BATCH_SCHEDULE_MAX_BYTES (16u << 20)
+#define BATCH_JOBS_MAX 200000
+#define BATCH_APPOINTMENTS_MAX 5000
+#define BATCH_SESSIONS_MAX 500
+
+enum batch_kind { BATCH_JOBS = 1, BATCH_SCHEDULE };
+
+struct batch_header {
+    enum batch_kind kind;
+    char batch_id[129];
+    time_t generated_at;
+    char source[STORE_TEXT_MAX + 1]; /* jobs */
+    char site[STORE_SITE_MAX + 1];   /* schedule */
+    char date[11];                   /* schedule */
+};
+
+/* Receives validated records. A callback that returns non-zero stops the
+ * parse; it should have put its reason into err. */
+struct batch_sink {
+    int (*begin)(void *ctx, const struct batch_header *h, struct buf *err);
+    int (*job)(void *ctx, const struct job *j, struct buf *err);
+    int (*appointment)(void *ctx, const struct appointment *a, struct buf *err);
+    int (*session)(void *ctx, const struct session *s, struct buf *err);
+    int (*end)(void *ctx, struct buf *err);
+    void *ctx;
+};
+
+/* The input: a file (rewound for the second pass) or bytes in memory. */
+struct batch_input {
+    const char *name; /* for messages */
+    FILE *f;
+    const char *data;
+    size_t len;
+};
+
+/* Parses and validates a whole batch. 0 on success; STORE_EINVAL with the
+ * reason in err (one line, no newline) when refused; a sink's own code when
+ * it stopped the parse. */
+int batch_parse(const struct batch_input *in, const struct batch_sink *sink, struct buf *err);
+
+struct import_result {
+    struct batch_header header;
+    size_t jobs, appointments, sessions;
+};
+
+/* Imports one batch file into the store in one transaction. STORE_EINVAL
+ * with err set when refused (nothing changed); other STORE_E* on failure. */
+int batch_import_file(struct store *s, const char *path, struct import_result *res,
+                      struct buf *err);
+
+struct export_result {
+    uint32_t seq;
+    char dir[4096]; /* the batch directory written */
+    size_t responses, checkins;
+};
+
+/* Writes every record waiting for export as a new batch under outdir, reads
+ * it back, and only then marks the records exported. With seq > 0, writes
+ * batch seq again with the same records and marks nothing. On failure err
+ * says why and no record is marked. */
+int batch_export(struct store *s, const char *outdir, uint32_t seq, struct export_result *res,
+                 struct buf *err);
+
+/* Checks a batch directory against its manifest: format, every file's size
+ * and SHA-256, and that the listed files are all there. STORE_EINVAL with
+ * err set when it does not verify. */
+int batch_verify(const char *dir, struct buf *err);
+
+/* Escapes one CSV cell (FORMATS.md: ';' separated, quoted when needed). */
+void csv_cell(struct buf *b, const char *s);
+
+#endif

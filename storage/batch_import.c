@@ -1,0 +1,220 @@
+/*
+ * batch_import.c — the store's side of an import: a sink for batch_parse()
+ * that writes into one LMDB write transaction. The transaction commits only
+ * after the whole file parsed and validated; any refusal aborts it, so the
+ * store is exactly as it was. A full map makes store_write() grow the map and
+ * run the whole import again from the start.
+ */
+#define _GNU_SOURCE
+#include "batch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "record.h"
+#include "store_internal.h"
+
+struct import_ctx {
+    struct store *s;
+    MDB_txn *txn;
+    const char *path;
+    FILE *f;
+    struct import_result *res;
+    struct buf *err;
+    struct buf rec, key;
+    time_t now;
+};
+
+static int fail_lmdb(struct import_ctx *c, int rc)
+{
+    /* MDB_MAP_FULL must reach store_write() unchanged so that it can grow. */
+    if (rc != MDB_MAP_FULL) {
+        buf_clear(c->err);
+        buf_printf(c->err, "%s: the kiosk's storage failed: %s", c->path, mdb_strerror(rc));
+    }
+    return rc;
+}
+
+static int older(struct import_ctx *c, time_t loaded, const char *what)
+{
+    char a[21], b[21];
+    clock_rfc3339(c->res->header.generated_at, a);
+    clock_rfc3339(loaded, b);
+    buf_clear(c->err);
+    buf_printf(c->err,
+               "%s: generated_at: this batch (%s) is older than the %s already loaded (%s); "
+               "nothing was changed",
+               c->path, a, what, b);
+    return STORE_EINVAL;
+}
+
+static int sink_begin(void *vctx, const struct batch_header *h, struct buf *err)
+{
+    (void)err;
+    struct import_ctx *c = vctx;
+    struct store *s = c->s;
+    c->res->header = *h;
+    MDB_val v;
+    int rc;
+    if (h->kind == BATCH_JOBS) {
+        rc = store_get_str(c->txn, s->dbi[DB_META], "jobs", &v);
+        struct jobs_info info;
+        if (rc == 0 && rec_decode_jobs_info(v.mv_data, v.mv_size, &info) &&
+            h->generated_at < info.generated_at)
+            return older(c, info.generated_at, "job openings");
+        if (rc && rc != MDB_NOTFOUND)
+            return fail_lmdb(c, rc);
+        rc = mdb_drop(c->txn, s->dbi[DB_JOBS], 0);
+        return rc ? fail_lmdb(c, rc) : 0;
+    }
+    buf_clear(&c->key);
+    buf_puts(&c->key, "sched");
+    buf_putc(&c->key, '\0');
+    buf_put(&c->key, h->site, strlen(h->site) + 1);
+    buf_puts(&c->key, h->date);
+    MDB_val k = {c->key.len, c->key.data};
+    rc = mdb_get(c->txn, s->dbi[DB_META], &k, &v);
+    struct schedule_info info;
+    if (rc == 0 && rec_decode_schedule_info(v.mv_data, v.mv_size, &info) &&
+        h->generated_at < info.generated_at)
+        return older(c, info.generated_at, "schedule for this site and day");
+    if (rc && rc != MDB_NOTFOUND)
+        return fail_lmdb(c, rc);
+    buf_clear(&c->key);
+    buf_put(&c->key, h->site, strlen(h->site) + 1);
+    buf_put(&c->key, h->date, strlen(h->date) + 1);
+    rc = store_delete_prefix(c->txn, s->dbi[DB_APPOINTMENTS], c->key.data, c->key.len);
+    if (!rc)
+        rc = store_delete_prefix(c->txn, s->dbi[DB_SESSIONS], c->key.data, c->key.len);
+    return rc ? fail_lmdb(c, rc) : 0;
+}
+
+static int sink_job(void *vctx, const struct job *j, struct buf *err)
+{
+    (void)err;
+    struct import_ctx *c = vctx;
+    unsigned char key[4] = {(unsigned char)(j->index >> 24), (unsigned char)(j->index >> 16),
+                            (unsigned char)(j->index >> 8), (unsigned char)j->index};
+    rec_encode_job(&c->rec, j);
+    MDB_val k = {4, key}, v = {c->rec.len, c->rec.data};
+    /* Keys arrive in increasing order: append without searching. */
+    int rc = mdb_put(c->txn, c->s->dbi[DB_JOBS], &k, &v, MDB_APPEND);
+    if (rc)
+        return fail_lmdb(c, rc);
+    c->res->jobs++;
+    return 0;
+}
+
+static int sink_appointment(void *vctx, const struct appointment *a, struct buf *err)
+{
+    (void)err;
+    struct import_ctx *c = vctx;
+    store_key3(&c->key, a->site, a->date, a->code);
+    rec_encode_appointment(&c->rec, a);
+    MDB_val k = {c->key.len, c->key.data}, v = {c->rec.len, c->rec.data};
+    int rc = mdb_put(c->txn, c->s->dbi[DB_APPOINTMENTS], &k, &v, 0);
+    if (rc)
+        return fail_lmdb(c, rc);
+    c->res->appointments++;
+    return 0;
+}
+
+static int sink_session(void *vctx, const struct session *x, struct buf *err)
+{
+    (void)err;
+    struct import_ctx *c = vctx;
+    store_key3(&c->key, x->site, x->date, x->id);
+    rec_encode_session(&c->rec, x);
+    MDB_val k = {c->key.len, c->key.data}, v = {c->rec.len, c->rec.data};
+    int rc = mdb_put(c->txn, c->s->dbi[DB_SESSIONS], &k, &v, 0);
+    if (rc)
+        return fail_lmdb(c, rc);
+    c->res->sessions++;
+    return 0;
+}
+
+static int sink_end(void *vctx, struct buf *err)
+{
+    (void)err;
+    struct import_ctx *c = vctx;
+    const struct batch_header *h = &c->res->header;
+    int rc;
+    if (h->kind == BATCH_JOBS) {
+        struct jobs_info info;
+        memset(&info, 0, sizeof info);
+        snprintf(info.batch_id, sizeof info.batch_id, "%s", h->batch_id);
+        snprintf(info.source, sizeof info.source, "%s", h->source);
+        info.generated_at = h->generated_at;
+        info.imported_at = c->now;
+        info.count = c->res->jobs;
+        rec_encode_jobs_info(&c->rec, &info);
+        rc = store_put_str(c->txn, c->s->dbi[DB_META], "jobs", c->rec.data, c->rec.len, 0);
+    } else {
+        struct schedule_info info;
+        memset(&info, 0, sizeof info);
+        snprintf(info.site, sizeof info.site, "%s", h->site);
+        snprintf(info.date, sizeof info.date, "%s", h->date);
+        snprintf(info.batch_id, sizeof info.batch_id, "%s", h->batch_id);
+        info.generated_at = h->generated_at;
+        info.appointments = c->res->appointments;
+        info.sessions = c->res->sessions;
+        rec_encode_schedule_info(&c->rec, &info);
+        buf_clear(&c->key);
+        buf_puts(&c->key, "sched");
+        buf_putc(&c->key, '\0');
+        buf_put(&c->key, h->site, strlen(h->site) + 1);
+        buf_puts(&c->key, h->date);
+        MDB_val k = {c->key.len, c->key.data}, v = {c->rec.len, c->rec.data};
+        rc = mdb_put(c->txn, c->s->dbi[DB_META], &k, &v, 0);
+    }
+    return rc ? fail_lmdb(c, rc) : 0;
+}
+
+static int import_txn(struct store *s, MDB_txn *txn, void *vctx)
+{
+    struct import_ctx *c = vctx;
+    (void)s;
+    c->txn = txn;
+    memset(c->res, 0, sizeof *c->res);
+    struct batch_sink sink = {sink_begin, sink_job, sink_appointment, sink_session, sink_end, c};
+    struct batch_input in = {.name = c->path, .f = c->f};
+    return batch_parse(&in, &sink, c->err);
+}
+
+int batch_import_file(struct store *s, const char *path, struct import_result *res,
+                      struct buf *err)
+{
+    buf_clear(err);
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        buf_printf(err, "%s: cannot open: %s", path, strerror(errno));
+        return STORE_EINVAL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+        buf_printf(err, "%s: not a regular file", path);
+        close(fd);
+        return STORE_EINVAL;
+    }
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        close(fd);
+        buf_printf(err, "%s: cannot read: %s", path, strerror(errno));
+        return STORE_EIO;
+    }
+    struct import_ctx c = {.s = s, .path = path, .f = f, .res = res, .err = err,
+                           .now = clock_now()};
+    buf_init(&c.rec);
+    buf_init(&c.key);
+    int rc = store_write(s, import_txn, &c);
+    if (rc && !err->len)
+        buf_printf(err, "%s: %s", path, store_strerror(rc));
+    buf_free(&c.rec);
+    buf_free(&c.key);
+    fclose(f);
+    return rc;
+}

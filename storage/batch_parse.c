@@ -1,0 +1,751 @@
+/*
+ * batch_parse.c — reads and validates job and schedule batches; see batch.h.
+ *
+ * Records are read field by field against a table (name, required, kind,
+ * limit). Values are copied into a per-record arena, checked, and handed to
+ * the sink as plain structs. Duplicate ids are caught with an open-addressing
+ * set that remembers where each id was first seen, so the message can say
+ * which two records clash.
+ */
+#define _GNU_SOURCE
+#include "batch.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "json.h"
+
+#define CODE_ALPHABET "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+/* ---- a set of ids, remembering the index of the first ---- */
+
+struct idset {
+    uint32_t *slots; /* 1 + offset into keys, 0 = empty */
+    uint32_t *first;
+    size_t cap, n;
+    struct buf keys;
+};
+
+static void idset_init(struct idset *s)
+{
+    memset(s, 0, sizeof *s);
+    buf_init(&s->keys);
+}
+
+static void idset_free(struct idset *s)
+{
+    free(s->slots);
+    free(s->first);
+    buf_free(&s->keys);
+}
+
+static uint64_t hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static size_t idset_find(const struct idset *s, const char *key)
+{
+    size_t mask = s->cap - 1, i = (size_t)hash(key) & mask;
+    while (s->slots[i] && strcmp(s->keys.data + s->slots[i] - 1, key) != 0)
+        i = (i + 1) & mask;
+    return i;
+}
+
+/* Adds key; returns -1 when new, else the index it was first added with. */
+static long idset_add(struct idset *s, const char *key, uint32_t index)
+{
+    if ((s->n + 1) * 2 > s->cap) {
+        struct idset old = *s;
+        s->cap = s->cap ? s->cap * 2 : 1024;
+        s->slots = xcalloc(s->cap, sizeof *s->slots);
+        s->first = xcalloc(s->cap, sizeof *s->first);
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.slots[i]) {
+                size_t j = idset_find(s, old.keys.data + old.slots[i] - 1);
+                s->slots[j] = old.slots[i];
+                s->first[j] = old.first[i];
+            }
+        free(old.slots);
+        free(old.first);
+    }
+    size_t i = idset_find(s, key);
+    if (s->slots[i])
+        return s->first[i];
+    s->slots[i] = (uint32_t)s->keys.len + 1;
+    s->first[i] = index;
+    buf_put(&s->keys, key, strlen(key) + 1);
+    s->n++;
+    return -1;
+}
+
+/* ---- the parser ---- */
+
+struct parser {
+    const struct batch_input *in;
+    const struct batch_sink *sink;
+    struct json_reader *r;
+    struct buf *err;
+    struct batch_header h;
+    struct buf arena;
+    struct idset ids, ids2;
+};
+
+static int refuse(struct parser *p, int line, int col, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static int refuse(struct parser *p, int line, int col, const char *path, const char *fmt, ...)
+{
+    buf_clear(p->err);
+    if (line > 0)
+        buf_printf(p->err, "%s:%d:%d: ", p->in->name, line, col);
+    else
+        buf_printf(p->err, "%s: ", p->in->name);
+    if (path && *path)
+        buf_printf(p->err, "%s: ", path);
+    va_list ap;
+    va_start(ap, fmt);
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    buf_puts(p->err, msg);
+    return STORE_EINVAL;
+}
+
+static int syntax(struct parser *p)
+{
+    return refuse(p, json_line(p->r), json_col(p->r), NULL, "%s", json_error(p->r));
+}
+
+static bool open_reader(struct parser *p)
+{
+    json_reader_destroy(p->r);
+    if (p->in->f) {
+        rewind(p->in->f);
+        p->r = json_reader_create_file(p->in->f);
+    } else {
+        p->r = json_reader_create_mem(p->in->data, p->in->len);
+    }
+    return true;
+}
+
+enum field_kind { F_LINE, F_TEXT, F_DATE, F_TIME, F_URL, F_CODE, F_ID, F_LANG, F_HOURS, F_KIND };
+
+struct field_spec {
+    const char *name;
+    bool required;
+    enum field_kind kind;
+    size_t max; /* characters for texts, bytes for ids and urls */
+};
+
+struct field_val {
+    bool present;
+    size_t off;
+    int line, col;
+};
+
+static const char *val(const struct parser *p, const struct field_val *v)
+{
+    return v->present ? p->arena.data + v->off : "";
+}
+
+static bool has_control(const char *s, bool allow_breaks)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c < 0x20 || c == 0x7F) && !(allow_breaks && (c == '\n' || c == '\t' || c == '\r')))
+            return true;
+    }
+    return false;
+}
+
+static int enum_index(const char *s, const char *(*name)(int), int n)
+{
+    for (int i = 1; i < n; i++)
+        if (strcmp(s, name(i)) == 0)
+            return i;
+    return -1;
+}
+
+static const char *hours_name(int i) { return job_hours_name((enum job_hours)i); }
+static const char *kind_name(int i) { return job_kind_name((enum job_kind)i); }
+
+/* Checks one present value; may rewrite it in place (codes to upper case). */
+static int check_field(struct parser *p, const char *path, const struct field_spec *f,
+                       struct field_val *v)
+{
+    char *s = p->arena.data + v->off;
+    size_t bytes = strlen(s), chars = utf8_count(s, bytes);
+    int y, m, d;
+    switch (f->kind) {
+    case F_LINE:
+    case F_TEXT:
+        if (has_control(s, f->kind == F_TEXT))
+            return refuse(p, v->line, v->col, path, "contains a control character%s",
+                          f->kind == F_LINE ? " or line break" : "");
+        if (chars > f->max)
+            return refuse(p, v->line, v->col, path, "longer than %zu characters (%zu)", f->max,
+                          chars);
+        if (f->required && strspn(s, " ") == bytes)
+            return refuse(p, v->line, v->col, path, "must not be empty");
+        return 0;
+    case F_DATE:
+        if (!parse_date(s, &y, &m, &d))
+            return refuse(p, v->line, v->col, path, "\"%.40s\" is not a date (YYYY-MM-DD)", s);
+        return 0;
+    case F_TIME:
+        if (!parse_hhmm(s, &y, &m))
+            return refuse(p, v->line, v->col, path, "\"%.40s\" is not a time (HH:MM)", s);
+        return 0;
+    case F_URL:
+        if (bytes > f->max)
+            return refuse(p, v->line, v->col, path, "longer than %zu bytes", f->max);
+        if (strncmp(s, "https://", 8) && strncmp(s, "http://", 7))
+            return refuse(p, v->line, v->col, path, "must start with https:// or http://");
+        for (const char *q = s; *q; q++)
+            if ((unsigned char)*q <= ' ' || *q == 0x7F)
+                return refuse(p, v->line, v->col, path, "must not contain spaces");
+        return 0;
+    case F_CODE:
+        if (bytes != 6)
+            return refuse(p, v->line, v->col, path,
+                          "\"%.40s\" is not a booking code (6 characters)", s);
+        for (size_t i = 0; i < 6; i++) {
+            if (s[i] >= 'a' && s[i] <= 'z')
+                s[i] = (char)(s[i] - 32);
+            if (!strchr(CODE_ALPHABET, s[i]) || !s[i])
+                return refuse(p, v->line, v->col, path,
+                              "\"%.40s\" has a character not used in codes (only %s)", s,
+                              CODE_ALPHABET);
+        }
+        return 0;
+    case F_ID:
+        if (bytes == 0 || bytes > f->max)
+            return refuse(p, v->line, v->col, path, "must be 1 to %zu bytes", f->max);
+        if (has_control(s, false))
+            return refuse(p, v->line, v->col, path, "contains a control character");
+        return 0;
+    case F_LANG:
+        if (bytes > f->max || strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                         "0123456789-") != bytes)
+            return refuse(p, v->line, v->col, path, "\"%.40s\" is not a language tag", s);
+        return 0;
+    case F_HOURS:
+        if (enum_index(s, hours_name, JOB_HOURS_FLEXIBLE + 1) < 0)
+            return refuse(p, v->line, v->col, path,
+                          "\"%.40s\" is not one of full, part, flexible", s);
+        return 0;
+    case F_KIND:
+        if (enum_index(s, kind_name, JOB_KIND_STUDENT + 1) < 0)
+            return refuse(p, v->line, v->col, path,
+                          "\"%.40s\" is not one of ordinary, flexjob, apprentice, paid_hours, "
+                          "internship, student",
+                          s);
+        return 0;
+    }
+    return 0;
+}
+
+/* Reads the fields of an object (its '{' already read) into vals; skips
+ * unknown fields; calls extra(key) for fields it should read itself. */
+static int read_object(struct parser *p, const char *path, int line, int col,
+                       const struct field_spec *specs, size_t n, struct field_val *vals,
+                       int (*extra)(struct parser *, const char *key, void *), void *extra_ctx)
+{
+    buf_clear(&p->arena);
+    memset(vals, 0, n * sizeof *vals);
+    char fpath[160];
+    for (;;) {
+        enum json_tok t = json_next(p->r);
+        if (t == JSON_OBJECT_END)
+            break;
+        if (t != JSON_KEY)
+            return syntax(p);
+        size_t klen;
+        const char *key = json_text(p->r, &klen);
+        int kline = json_line(p->r), kcol = json_col(p->r);
+        size_t i = 0;
+        while (i < n && strcmp(specs[i].name, key) != 0)
+            i++;
+        if (i == n) {
+            int rc = extra ? extra(p, key, extra_ctx) : 1;
+            if (rc == 1) {
+                t = json_next(p->r);
+                if (!json_skip(p->r, t))
+                    return syntax(p);
+            } else if (rc) {
+                return rc;
+            }
+            continue;
+        }
+        snprintf(fpath, sizeof fpath, "%s.%s", path, specs[i].name);
+        if (vals[i].present)
+            return refuse(p, kline, kcol, fpath, "the field appears twice");
+        t = json_next(p->r);
+        if (t == JSON_ERROR)
+            return syntax(p);
+        if (t == JSON_NULL && !specs[i].required)
+            continue;
+        if (t != JSON_STRING) {
+            int l = json_line(p->r), c = json_col(p->r);
+            json_skip(p->r, t);
+            return refuse(p, l, c, fpath, "must be text in quotes, found %s", json_tok_name(t));
+        }
+        size_t len;
+        const char *s = json_text(p->r, &len);
+        if (len > 65536)
+            return refuse(p, json_line(p->r), json_col(p->r), fpath, "is far too long");
+        vals[i].present = true;
+        vals[i].off = p->arena.len;
+        vals[i].line = json_line(p->r);
+        vals[i].col = json_col(p->r);
+        buf_put(&p->arena, s, len + 1);
+    }
+    for (size_t i = 0; i < n; i++) {
+        snprintf(fpath, sizeof fpath, "%s.%s", path, specs[i].name);
+        if (!vals[i].present) {
+            if (specs[i].required)
+                return refuse(p, line, col, path, "the required field \"%s\" is missing",
+                              specs[i].name);
+            continue;
+        }
+        int rc = check_field(p, fpath, &specs[i], &vals[i]);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* ---- pass 1: the top level ---- */
+
+enum top { T_FORMAT, T_BATCH_ID, T_GENERATED_AT, T_SOURCE, T_SITE, T_DATE, T_N_SCALARS };
+static const char *const top_scalars[T_N_SCALARS] = {"format", "batch_id", "generated_at",
+                                                     "source", "site", "date"};
+static const char *const top_arrays[] = {"jobs", "appointments", "sessions"};
+
+struct top_val {
+    bool present;
+    char text[256];
+    int line, col;
+};
+
+static int check_top_size(struct parser *p, size_t limit, const char *what)
+{
+    size_t size = p->in->len;
+    if (p->in->f) {
+        struct stat st;
+        if (fstat(fileno(p->in->f), &st) == 0)
+            size = (size_t)st.st_size;
+    }
+    if (size > limit)
+        return refuse(p, 0, 0, NULL, "the file is %zu MiB; a %s batch may be at most %u MiB",
+                      size >> 20, what, (unsigned)(limit >> 20));
+    return 0;
+}
+
+static int pass1(struct parser *p)
+{
+    struct top_val v[T_N_SCALARS] = {0};
+    bool arrays[3] = {false};
+    int rc = check_top_size(p, BATCH_JOBS_MAX_BYTES, "jobs");
+    if (rc)
+        return rc;
+    open_reader(p);
+    enum json_tok t = json_next(p->r);
+    if (t == JSON_ERROR)
+        return syntax(p);
+    if (t != JSON_OBJECT)
+        return refuse(p, json_line(p->r), json_col(p->r), NULL,
+                      "a batch must be one JSON object ({…}), found %s", json_tok_name(t));
+    while ((t = json_next(p->r)) == JSON_KEY) {
+        char key[64];
+        snprintf(key, sizeof key, "%s", json_text(p->r, NULL));
+        int kline = json_line(p->r), kcol = json_col(p->r);
+        int si = -1, ai = -1;
+        for (int i = 0; i < T_N_SCALARS; i++)
+            if (strcmp(key, top_scalars[i]) == 0)
+                si = i;
+        for (int i = 0; i < 3; i++)
+            if (strcmp(key, top_arrays[i]) == 0)
+                ai = i;
+        if ((si >= 0 && v[si].present) || (ai >= 0 && arrays[ai]))
+            return refuse(p, kline, kcol, key, "the field appears twice");
+        t = json_next(p->r);
+        if (t == JSON_ERROR)
+            return syntax(p);
+        if (si >= 0) {
+            if (t == JSON_NULL && si == T_SOURCE)
+                continue;
+            if (t != JSON_STRING)
+                return refuse(p, json_line(p->r), json_col(p->r), key,
+                              "must be text in quotes, found %s", json_tok_name(t));
+            size_t len;
+            const char *s = json_text(p->r, &len);
+            if (len >= sizeof v[si].text)
+                return refuse(p, json_line(p->r), json_col(p->r), key,
+                              "longer than %zu bytes", sizeof v[si].text - 1);
+            v[si].present = true;
+            memcpy(v[si].text, s, len + 1);
+            v[si].line = json_line(p->r);
+            v[si].col = json_col(p->r);
+            continue;
+        }
+        if (ai >= 0) {
+            if (t != JSON_ARRAY)
+                return refuse(p, json_line(p->r), json_col(p->r), key,
+                              "must be a list ([…]), found %s", json_tok_name(t));
+            arrays[ai] = true;
+        }
+        if (!json_skip(p->r, t))
+            return syntax(p);
+    }
+    if (t != JSON_OBJECT_END)
+        return syntax(p);
+    if (json_next(p->r) != JSON_END)
+        return syntax(p);
+
+    if (!v[T_FORMAT].present)
+        return refuse(p, 1, 1, NULL, "the required field \"format\" is missing");
+    const char *fmt = v[T_FORMAT].text;
+    if (strcmp(fmt, "skranke.jobs/1") == 0) {
+        p->h.kind = BATCH_JOBS;
+    } else if (strcmp(fmt, "skranke.schedule/1") == 0) {
+        p->h.kind = BATCH_SCHEDULE;
+        if ((rc = check_top_size(p, BATCH_SCHEDULE_MAX_BYTES, "schedule")))
+            return rc;
+    } else {
+        return refuse(p, v[T_FORMAT].line, v[T_FORMAT].col, "format",
+                      "\"%.60s\" is not a batch this kiosk reads "
+                      "(skranke.jobs/1 or skranke.schedule/1)",
+                      fmt);
+    }
+    static const int need_jobs[] = {T_BATCH_ID, T_GENERATED_AT};
+    static const int need_sched[] = {T_BATCH_ID, T_GENERATED_AT, T_SITE, T_DATE};
+    const int *need = p->h.kind == BATCH_JOBS ? need_jobs : need_sched;
+    size_t n_need = p->h.kind == BATCH_JOBS ? 2 : 4;
+    for (size_t i = 0; i < n_need; i++)
+        if (!v[need[i]].present)
+            return refuse(p, 1, 1, NULL, "the required field \"%s\" is missing",
+                          top_scalars[need[i]]);
+    if (p->h.kind == BATCH_JOBS && !arrays[0])
+        return refuse(p, 1, 1, NULL, "the required field \"jobs\" is missing");
+
+    const struct top_val *b = &v[T_BATCH_ID];
+    if (!b->text[0] || strlen(b->text) >= sizeof p->h.batch_id || has_control(b->text, false))
+        return refuse(p, b->line, b->col, "batch_id",
+                      "must be 1 to 128 bytes without control characters");
+    strcpy(p->h.batch_id, b->text);
+    const struct top_val *g = &v[T_GENERATED_AT];
+    if (!parse_rfc3339(g->text, &p->h.generated_at))
+        return refuse(p, g->line, g->col, "generated_at",
+                      "\"%.60s\" is not an RFC 3339 instant (2026-11-24T05:30:00Z)", g->text);
+    if (v[T_SOURCE].present) {
+        const struct top_val *s = &v[T_SOURCE];
+        size_t n = strlen(s->text);
+        if (n >= sizeof p->h.source || has_control(s->text, false) || !utf8_valid(s->text, n))
+            return refuse(p, s->line, s->col, "source",
+                          "must be at most %d bytes without control characters",
+                          STORE_TEXT_MAX);
+        strcpy(p->h.source, s->text);
+    }
+    if (p->h.kind == BATCH_SCHEDULE) {
+        const struct top_val *s = &v[T_SITE], *d = &v[T_DATE];
+        size_t n = strlen(s->text);
+        if (n == 0 || n > STORE_SITE_MAX ||
+            strspn(s->text, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
+                n)
+            return refuse(p, s->line, s->col, "site",
+                          "\"%.60s\" is not a site id (letters, digits, '-', '_', '.')",
+                          s->text);
+        strcpy(p->h.site, s->text);
+        int y, m, dd;
+        if (!parse_date(d->text, &y, &m, &dd))
+            return refuse(p, d->line, d->col, "date", "\"%.40s\" is not a date (YYYY-MM-DD)",
+                          d->text);
+        strcpy(p->h.date, d->text);
+    }
+    return 0;
+}
+
+/* ---- pass 2: the records ---- */
+
+static const struct field_spec job_fields[] = {
+    {"id", true, F_ID, 64},          {"title", true, F_LINE, 300},
+    {"employer", true, F_LINE, 200}, {"city", true, F_LINE, 100},
+    {"category", true, F_LINE, 100}, {"postcode", false, F_LINE, 16},
+    {"hours", false, F_HOURS, 0},    {"kind", false, F_KIND, 0},
+    {"posted", false, F_DATE, 0},    {"deadline", false, F_DATE, 0},
+    {"summary", false, F_TEXT, 8000}, {"url", false, F_URL, 2000},
+    {"language", false, F_LANG, 35},
+};
+enum {
+    J_ID, J_TITLE, J_EMPLOYER, J_CITY, J_CATEGORY, J_POSTCODE, J_HOURS, J_KIND, J_POSTED,
+    J_DEADLINE, J_SUMMARY, J_URL, J_LANGUAGE, J_N
+};
+
+static int parse_job(struct parser *p, uint32_t index, int line, int col)
+{
+    char path[48];
+    snprintf(path, sizeof path, "jobs[%u]", index);
+    struct field_val v[J_N];
+    int rc = read_object(p, path, line, col, job_fields, J_N, v, NULL, NULL);
+    if (rc)
+        return rc;
+    long first = idset_add(&p->ids, val(p, &v[J_ID]), index);
+    if (first >= 0)
+        return refuse(p, v[J_ID].line, v[J_ID].col, path,
+                      "the id \"%.64s\" is already used by jobs[%ld]", val(p, &v[J_ID]), first);
+    struct job j = {
+        .index = index,
+        .id = val(p, &v[J_ID]),
+        .title = val(p, &v[J_TITLE]),
+        .employer = val(p, &v[J_EMPLOYER]),
+        .city = val(p, &v[J_CITY]),
+        .postcode = val(p, &v[J_POSTCODE]),
+        .category = val(p, &v[J_CATEGORY]),
+        .posted = val(p, &v[J_POSTED]),
+        .deadline = val(p, &v[J_DEADLINE]),
+        .summary = val(p, &v[J_SUMMARY]),
+        .url = val(p, &v[J_URL]),
+        .language = val(p, &v[J_LANGUAGE]),
+    };
+    if (v[J_HOURS].present)
+        j.hours = (enum job_hours)enum_index(val(p, &v[J_HOURS]), hours_name,
+                                             JOB_HOURS_FLEXIBLE + 1);
+    if (v[J_KIND].present)
+        j.kind = (enum job_kind)enum_index(val(p, &v[J_KIND]), kind_name, JOB_KIND_STUDENT + 1);
+    return p->sink->job ? p->sink->job(p->sink->ctx, &j, p->err) : 0;
+}
+
+static const struct field_spec appointment_fields[] = {
+    {"code", true, F_CODE, 6},       {"time", true, F_TIME, 0},
+    {"unit", false, F_LINE, 100},    {"place", false, F_LINE, 100},
+    {"host", false, F_LINE, 60},
+};
+enum { A_CODE, A_TIME, A_UNIT, A_PLACE, A_HOST, A_N };
+
+static void copy_field(char *dst, size_t cap, const char *s)
+{
+    snprintf(dst, cap, "%s", s);
+}
+
+static int parse_appointment(struct parser *p, uint32_t index, int line, int col)
+{
+    char path[48];
+    snprintf(path, sizeof path, "appointments[%u]", index);
+    struct field_val v[A_N];
+    int rc = read_object(p, path, line, col, appointment_fields, A_N, v, NULL, NULL);
+    if (rc)
+        return rc;
+    long first = idset_add(&p->ids, val(p, &v[A_CODE]), index);
+    if (first >= 0)
+        return refuse(p, v[A_CODE].line, v[A_CODE].col, path,
+                      "the code %s is already used by appointments[%ld]", val(p, &v[A_CODE]),
+                      first);
+    struct appointment a;
+    memset(&a, 0, sizeof a);
+    copy_field(a.site, sizeof a.site, p->h.site);
+    copy_field(a.date, sizeof a.date, p->h.date);
+    copy_field(a.code, sizeof a.code, val(p, &v[A_CODE]));
+    copy_field(a.time, sizeof a.time, val(p, &v[A_TIME]));
+    copy_field(a.unit, sizeof a.unit, val(p, &v[A_UNIT]));
+    copy_field(a.place, sizeof a.place, val(p, &v[A_PLACE]));
+    copy_field(a.host, sizeof a.host, val(p, &v[A_HOST]));
+    return p->sink->appointment ? p->sink->appointment(p->sink->ctx, &a, p->err) : 0;
+}
+
+static const struct field_spec session_fields[] = {
+    {"id", true, F_ID, 64},          {"title", true, F_LINE, 100},
+    {"start", true, F_TIME, 0},      {"end", false, F_TIME, 0},
+    {"place", false, F_LINE, 100},
+};
+enum { S_ID, S_TITLE, S_START, S_END, S_PLACE, S_N };
+
+struct participants {
+    char (*codes)[7];
+    size_t n;
+    bool seen;
+    const char *path;
+};
+
+static int cmp_code(const void *a, const void *b)
+{
+    return memcmp(a, b, 7);
+}
+
+static int read_participants(struct parser *p, const char *key, void *vctx)
+{
+    struct participants *c = vctx;
+    if (strcmp(key, "participants") != 0)
+        return 1;
+    char path[80];
+    snprintf(path, sizeof path, "%s.participants", c->path);
+    int kline = json_line(p->r), kcol = json_col(p->r);
+    if (c->seen)
+        return refuse(p, kline, kcol, path, "the field appears twice");
+    c->seen = true;
+    enum json_tok t = json_next(p->r);
+    if (t == JSON_NULL)
+        return 0;
+    if (t != JSON_ARRAY)
+        return refuse(p, json_line(p->r), json_col(p->r), path, "must be a list of codes, found %s",
+                      json_tok_name(t));
+    while ((t = json_next(p->r)) != JSON_ARRAY_END) {
+        char ipath[96];
+        snprintf(ipath, sizeof ipath, "%s[%zu]", path, c->n);
+        if (t == JSON_ERROR)
+            return syntax(p);
+        if (t != JSON_STRING)
+            return refuse(p, json_line(p->r), json_col(p->r), ipath,
+                          "must be a code in quotes, found %s", json_tok_name(t));
+        if (c->n == STORE_PARTICIPANTS_MAX)
+            return refuse(p, json_line(p->r), json_col(p->r), path, "more than %d participants",
+                          STORE_PARTICIPANTS_MAX);
+        const char *s = json_text(p->r, NULL);
+        if (strlen(s) != 6)
+            return refuse(p, json_line(p->r), json_col(p->r), ipath,
+                          "\"%.40s\" is not a participant code (6 characters)", s);
+        char *dst = c->codes[c->n];
+        for (int i = 0; i < 6; i++) {
+            char ch = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 32) : s[i];
+            if (!strchr(CODE_ALPHABET, ch) || !ch)
+                return refuse(p, json_line(p->r), json_col(p->r), ipath,
+                              "\"%.40s\" has a character not used in codes (only %s)", s,
+                              CODE_ALPHABET);
+            dst[i] = ch;
+        }
+        dst[6] = '\0';
+        c->n++;
+    }
+    return 0;
+}
+
+static int parse_session(struct parser *p, uint32_t index, int line, int col)
+{
+    char path[48];
+    snprintf(path, sizeof path, "sessions[%u]", index);
+    struct field_val v[S_N];
+    struct participants parts = {xmalloc(STORE_PARTICIPANTS_MAX * 7), 0, false, path};
+    int rc = read_object(p, path, line, col, session_fields, S_N, v, read_participants, &parts);
+    if (rc)
+        goto out;
+    const char *id = val(p, &v[S_ID]);
+    if (strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
+        strlen(id)) {
+        rc = refuse(p, v[S_ID].line, v[S_ID].col, path,
+                    "the id \"%.64s\" may hold only letters, digits, '-', '_' and '.'", id);
+        goto out;
+    }
+    long first = idset_add(&p->ids2, id, index);
+    if (first >= 0) {
+        rc = refuse(p, v[S_ID].line, v[S_ID].col, path,
+                    "the id \"%.64s\" is already used by sessions[%ld]", id, first);
+        goto out;
+    }
+    if (v[S_END].present && strcmp(val(p, &v[S_END]), val(p, &v[S_START])) <= 0) {
+        rc = refuse(p, v[S_END].line, v[S_END].col, path, "ends (%s) before it starts (%s)",
+                    val(p, &v[S_END]), val(p, &v[S_START]));
+        goto out;
+    }
+    qsort(parts.codes, parts.n, 7, cmp_code);
+    for (size_t i = 1; i < parts.n; i++)
+        if (memcmp(parts.codes[i - 1], parts.codes[i], 7) == 0) {
+            rc = refuse(p, line, col, path, "the participant %s is listed twice",
+                        parts.codes[i]);
+            goto out;
+        }
+    struct session s;
+    memset(&s, 0, sizeof s);
+    copy_field(s.site, sizeof s.site, p->h.site);
+    copy_field(s.date, sizeof s.date, p->h.date);
+    copy_field(s.id, sizeof s.id, id);
+    copy_field(s.title, sizeof s.title, val(p, &v[S_TITLE]));
+    copy_field(s.start, sizeof s.start, val(p, &v[S_START]));
+    copy_field(s.end, sizeof s.end, val(p, &v[S_END]));
+    copy_field(s.place, sizeof s.place, val(p, &v[S_PLACE]));
+    s.n_participants = parts.n;
+    s.participants = (const char(*)[7])parts.codes;
+    rc = p->sink->session ? p->sink->session(p->sink->ctx, &s, p->err) : 0;
+out:
+    free(parts.codes);
+    return rc;
+}
+
+static int parse_array(struct parser *p, const char *name, size_t max,
+                       int (*each)(struct parser *, uint32_t, int, int))
+{
+    uint32_t index = 0;
+    for (;;) {
+        enum json_tok t = json_next(p->r);
+        if (t == JSON_ARRAY_END)
+            return 0;
+        char path[48];
+        snprintf(path, sizeof path, "%s[%u]", name, index);
+        if (t == JSON_ERROR)
+            return syntax(p);
+        if (t != JSON_OBJECT)
+            return refuse(p, json_line(p->r), json_col(p->r), path,
+                          "must be an object ({…}), found %s", json_tok_name(t));
+        if (index >= max)
+            return refuse(p, json_line(p->r), json_col(p->r), name, "more than %zu entries",
+                          max);
+        int rc = each(p, index, json_line(p->r), json_col(p->r));
+        if (rc)
+            return rc;
+        index++;
+    }
+}
+
+static int pass2(struct parser *p)
+{
+    open_reader(p);
+    json_next(p->r); /* the top-level '{', checked in pass 1 */
+    int rc = p->sink->begin ? p->sink->begin(p->sink->ctx, &p->h, p->err) : 0;
+    if (rc)
+        return rc;
+    enum json_tok t;
+    while ((t = json_next(p->r)) == JSON_KEY) {
+        char key[16];
+        snprintf(key, sizeof key, "%s", json_text(p->r, NULL));
+        t = json_next(p->r);
+        if (p->h.kind == BATCH_JOBS && strcmp(key, "jobs") == 0)
+            rc = parse_array(p, "jobs", BATCH_JOBS_MAX, parse_job);
+        else if (p->h.kind == BATCH_SCHEDULE && strcmp(key, "appointments") == 0)
+            rc = parse_array(p, "appointments", BATCH_APPOINTMENTS_MAX, parse_appointment);
+        else if (p->h.kind == BATCH_SCHEDULE && strcmp(key, "sessions") == 0)
+            rc = parse_array(p, "sessions", BATCH_SESSIONS_MAX, parse_session);
+        else if (!json_skip(p->r, t))
+            rc = syntax(p);
+        if (rc)
+            return rc;
+    }
+    if (t != JSON_OBJECT_END)
+        return syntax(p);
+    return p->sink->end ? p->sink->end(p->sink->ctx, p->err) : 0;
+}
+
+int batch_parse(const struct batch_input *in, const struct batch_sink *sink, struct buf *err)
+{
+    struct parser p = {.in = in, .sink = sink, .err = err};
+    buf_init(&p.arena);
+    idset_init(&p.ids);
+    idset_init(&p.ids2);
+    buf_clear(err);
+    int rc = pass1(&p);
+    if (!rc && in->f && ferror(in->f))
+        rc = refuse(&p, 0, 0, NULL, "could not be read");
+    if (!rc)
+        rc = pass2(&p);
+    if (!rc && in->f && ferror(in->f))
+        rc = refuse(&p, 0, 0, NULL, "could not be read");
+    json_reader_destroy(p.r);
+    buf_free(&p.arena);
+    idset_free(&p.ids);
+    idset_free(&p.ids2);
+    return rc;
+}

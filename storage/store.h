@@ -1,0 +1,248 @@
+/*
+ * store.h — the kiosk's only store: LMDB in one directory, behind an opaque
+ * handle. Nothing outside storage/ includes <lmdb.h>.
+ *
+ * Caveats:
+ * - Durability is never traded away: every write below returns only after
+ *   its transaction is synced to disk (no MDB_NOSYNC, MDB_MAPASYNC or
+ *   MDB_WRITEMAP). A write that returned STORE_OK survives a power cut.
+ * - A write that returns an error changed nothing.
+ * - When the map is full, a write grows it (doubling) and retries, up to the
+ *   ceiling in store_options (or the `map_max_mb` setting). Past the ceiling
+ *   the write fails with STORE_EFULL and nothing is lost.
+ * - The handle may be shared by threads: reads run concurrently, writes are
+ *   serialised by LMDB. Growing the map briefly waits for every reader.
+ * - Callbacks of the store_foreach_* functions run inside a read
+ *   transaction: the record they get is valid only during the call, and they
+ *   must not call back into the store.
+ * - Opening a store written by a newer format refuses (STORE_ENEWER); an
+ *   older one is migrated in one transaction at open.
+ * - Several processes (the kiosk and skranke-admin) may open the same
+ *   directory at once; LMDB arbitrates.
+ */
+#ifndef SKRANKE_STORE_H
+#define SKRANKE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "util.h"
+
+/* Layout version of the data in meta; see store.c for what each added. */
+#define STORE_FORMAT_VERSION 2
+
+enum store_err {
+    STORE_OK = 0,
+    STORE_EIO = 10001,  /* the disk or LMDB failed; logged with details */
+    STORE_EFULL,        /* the map reached its ceiling */
+    STORE_ENEWER,       /* written by a newer version of skranke */
+    STORE_ECORRUPT,     /* a record could not be decoded */
+    STORE_ENOTFOUND,    /* no such record or setting */
+    STORE_EINVAL,       /* input refused; nothing changed */
+    STORE_EEXIST,       /* already there */
+};
+
+/* A sentence for a user, never NULL. */
+const char *store_strerror(int err);
+
+struct store;
+
+struct store_options {
+    size_t map_initial; /* bytes; 0 = 32 MiB (or the ceiling, when smaller) */
+    size_t map_max;     /* bytes; 0 = the map_max_mb setting (default 2048) */
+};
+
+/* Opens (creating when needed, with its directory) the store in dir.
+ * opts may be NULL. On success *out owns the handle (store_close). */
+int store_open(struct store **out, const char *dir, const struct store_options *opts);
+void store_close(struct store *s);
+
+/* A new random 128-bit id as UUID text (version 4), 36 characters + NUL. */
+void store_new_id(char out[37]);
+
+/* ---- survey responses ---- */
+
+#define STORE_QUESTIONS 4
+#define STORE_SITE_MAX 64
+#define STORE_TEXT_MAX 200 /* bytes of a unit, errand, place, title… */
+
+/* Question keys in their fixed order: empowerment, ressourcefokus,
+ * progression, vaerdighed. */
+extern const char *const store_question_keys[STORE_QUESTIONS];
+
+struct response {
+    char id[37];
+    char date[11]; /* local date, YYYY-MM-DD; never the time of day */
+    char site[STORE_SITE_MAX + 1];
+    char unit[STORE_TEXT_MAX + 1];
+    char language[9];
+    uint8_t answers[STORE_QUESTIONS]; /* 1–5, 0 = no answer */
+    uint32_t exported_seq;            /* 0 while waiting for export */
+};
+
+/* Stores r durably. r->id must be a fresh store_new_id(); exported_seq is
+ * ignored. STORE_EINVAL when a field is out of range, STORE_EEXIST when the
+ * id is taken. */
+int store_put_response(struct store *s, const struct response *r);
+int store_foreach_response(struct store *s, void (*fn)(const struct response *, void *),
+                           void *ctx);
+
+/* ---- check-ins ---- */
+
+enum checkin_kind { CHECKIN_APPOINTMENT = 1, CHECKIN_SESSION, CHECKIN_WALKIN };
+const char *checkin_kind_name(enum checkin_kind k);
+
+struct checkin {
+    char id[37];
+    char date[11];
+    char time[6]; /* HH:MM, local */
+    char site[STORE_SITE_MAX + 1];
+    enum checkin_kind kind;
+    char code[7];
+    char unit[STORE_TEXT_MAX + 1];
+    char session_id[65];
+    char ticket[9];
+    char result[17];
+    uint32_t exported_seq;
+};
+
+/* Like store_put_response, for a check-in. */
+int store_put_checkin(struct store *s, const struct checkin *c);
+int store_foreach_checkin(struct store *s, void (*fn)(const struct checkin *, void *), void *ctx);
+
+/* ---- job openings (written by the batch importer) ---- */
+
+enum job_hours { JOB_HOURS_UNKNOWN, JOB_HOURS_FULL, JOB_HOURS_PART, JOB_HOURS_FLEXIBLE };
+enum job_kind {
+    JOB_KIND_UNKNOWN,
+    JOB_KIND_ORDINARY,
+    JOB_KIND_FLEXJOB,
+    JOB_KIND_APPRENTICE,
+    JOB_KIND_PAID_HOURS,
+    JOB_KIND_INTERNSHIP,
+    JOB_KIND_STUDENT,
+};
+const char *job_hours_name(enum job_hours h); /* "full", …, "" for unknown */
+const char *job_kind_name(enum job_kind k);
+
+/* Text fields are never NULL ("" when absent). */
+struct job {
+    uint32_t index; /* position in its batch */
+    const char *id, *title, *employer, *city, *postcode, *category;
+    const char *posted, *deadline, *summary, *url, *language;
+    enum job_hours hours;
+    enum job_kind kind;
+};
+
+struct jobs_info {
+    char batch_id[129];
+    char source[STORE_TEXT_MAX + 1];
+    time_t generated_at; /* 0 when no batch was ever imported */
+    time_t imported_at;
+    size_t count;
+};
+
+int store_jobs_info(struct store *s, struct jobs_info *out);
+/* In batch order. */
+int store_foreach_job(struct store *s, void (*fn)(const struct job *, void *), void *ctx);
+
+/* ---- the day's schedule (written by the batch importer) ---- */
+
+struct appointment {
+    char site[STORE_SITE_MAX + 1];
+    char date[11];
+    char code[7]; /* upper case */
+    char time[6];
+    char unit[STORE_TEXT_MAX + 1];
+    char place[STORE_TEXT_MAX + 1];
+    char host[STORE_TEXT_MAX + 1];
+};
+
+#define STORE_PARTICIPANTS_MAX 1000
+
+struct session {
+    char site[STORE_SITE_MAX + 1];
+    char date[11];
+    char id[65];
+    char title[STORE_TEXT_MAX + 1];
+    char start[6], end[6];
+    char place[STORE_TEXT_MAX + 1];
+    size_t n_participants; /* 0 = open attendance */
+    const char (*participants)[7];
+};
+
+struct schedule_info {
+    char site[STORE_SITE_MAX + 1];
+    char date[11];
+    char batch_id[129];
+    time_t generated_at;
+    size_t appointments, sessions;
+};
+
+/* site and date may be NULL for all. Ordered by site, date, then code/id. */
+int store_foreach_appointment(struct store *s, const char *site, const char *date,
+                              void (*fn)(const struct appointment *, void *), void *ctx);
+int store_foreach_session(struct store *s, const char *site, const char *date,
+                          void (*fn)(const struct session *, void *), void *ctx);
+int store_foreach_schedule(struct store *s, void (*fn)(const struct schedule_info *, void *),
+                           void *ctx);
+/* code is compared case-insensitively. STORE_ENOTFOUND when absent. */
+int store_find_appointment(struct store *s, const char *site, const char *date, const char *code,
+                           struct appointment *out);
+
+/* ---- settings ---- */
+
+/* The value of a known setting (its default when never set) into out.
+ * STORE_ENOTFOUND for an unknown key. */
+int store_config_get(struct store *s, const char *key, struct buf *out);
+/* Validates and stores. STORE_EINVAL with a reason in why (a sentence)
+ * when the value is not acceptable; STORE_ENOTFOUND for an unknown key. */
+int store_config_set(struct store *s, const char *key, const char *value, struct buf *why);
+/* Every known key, NULL-terminated. */
+extern const char *const store_config_keys[];
+/* Convenience: an integer setting, or its default on any problem. */
+long store_config_long(struct store *s, const char *key);
+
+/* The staff PIN's Argon2id hash (crypto_pwhash_str form), or "" when none. */
+int store_pin_get(struct store *s, char *out, size_t cap);
+/* Sets the hash and clears the failed-attempt counter, durably. */
+int store_pin_set(struct store *s, const char *hash);
+
+/* ---- export bookkeeping (used by batch_export.c) ---- */
+
+struct export_log {
+    uint32_t seq;
+    time_t created_at;
+    bool done; /* read back and verified; its records are marked */
+    uint32_t responses, checkins;
+};
+
+int store_foreach_export(struct store *s, void (*fn)(const struct export_log *, void *),
+                         void *ctx);
+int store_get_export(struct store *s, uint32_t seq, struct export_log *out);
+
+/* ---- status and retention ---- */
+
+struct store_status {
+    size_t responses, responses_waiting;
+    size_t checkins, checkins_waiting;
+    size_t jobs;
+    size_t map_used, map_size, map_max;
+    uint32_t format_version;
+    struct export_log last_export; /* seq 0 when none */
+};
+
+int store_status(struct store *s, struct store_status *out);
+
+struct purge_result {
+    size_t responses, checkins;
+};
+
+/* Deletes exported records whose export is older than the retention
+ * settings (`retention_responses_days`, `retention_checkins_days`) at now.
+ * Never touches a record not yet exported. */
+int store_purge(struct store *s, time_t now, struct purge_result *out);
+
+#endif

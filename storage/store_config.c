@@ -1,0 +1,392 @@
+/*
+ * store_config.c — the kiosk's settings: a fixed table of known keys, each
+ * with its default and a validator that explains a refusal in one sentence.
+ * Only keys that were set are stored; reading falls back to the default.
+ * Also retention purge, which is driven by two of these settings.
+ */
+#define _GNU_SOURCE
+#include "store_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "record.h"
+
+typedef bool (*validator)(const char *value, struct buf *why);
+
+static bool is_id(const char *v, struct buf *why)
+{
+    size_t n = strlen(v);
+    bool ok = n >= 1 && n <= STORE_SITE_MAX;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.", v[i]) &&
+             v[i] != '\0';
+    if (!ok || v[0] == '.')
+        buf_printf(why, "use 1 to %d letters a-z, digits, '-', '_' or '.'", STORE_SITE_MAX);
+    return ok && v[0] != '.';
+}
+
+static bool is_text(const char *v, struct buf *why)
+{
+    size_t n = strlen(v);
+    bool ok = n <= STORE_TEXT_MAX && utf8_valid(v, n);
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (unsigned char)v[i] >= 0x20;
+    if (!ok)
+        buf_printf(why, "use at most %d bytes of UTF-8 text without control characters",
+                   STORE_TEXT_MAX);
+    return ok;
+}
+
+/* Calls each(item) for every comma-separated item; items are trimmed. */
+static bool for_items(const char *v, bool (*each)(const char *item, void *ctx, struct buf *why),
+                      void *ctx, struct buf *why)
+{
+    char *copy = xstrdup(v), *save = NULL;
+    bool ok = true;
+    if (*v)
+        for (char *it = strtok_r(copy, ",", &save); ok && it; it = strtok_r(NULL, ",", &save)) {
+            while (*it == ' ')
+                it++;
+            size_t n = strlen(it);
+            while (n && it[n - 1] == ' ')
+                it[--n] = '\0';
+            ok = each(it, ctx, why);
+        }
+    free(copy);
+    return ok;
+}
+
+struct list_ctx {
+    const char *allowed[8];
+    char seen[32][STORE_TEXT_MAX + 1];
+    size_t n;
+};
+
+static bool list_item(const char *it, void *vctx, struct buf *why)
+{
+    struct list_ctx *c = vctx;
+    if (!*it) {
+        buf_puts(why, "an item of the list is empty");
+        return false;
+    }
+    if (!is_text(it, why))
+        return false;
+    if (c->allowed[0]) {
+        bool found = false;
+        for (int i = 0; c->allowed[i]; i++)
+            found = found || strcmp(it, c->allowed[i]) == 0;
+        if (!found) {
+            buf_printf(why, "'%s' is not one of:", it);
+            for (int i = 0; c->allowed[i]; i++)
+                buf_printf(why, " %s", c->allowed[i]);
+            return false;
+        }
+    }
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->seen[i], it) == 0) {
+            buf_printf(why, "'%s' is listed twice", it);
+            return false;
+        }
+    if (c->n == 26) {
+        buf_puts(why, "the list has more than 26 items");
+        return false;
+    }
+    strcpy(c->seen[c->n++], it);
+    return true;
+}
+
+static bool is_list(const char *v, struct buf *why)
+{
+    struct list_ctx c = {{NULL}, {{0}}, 0};
+    return for_items(v, list_item, &c, why);
+}
+
+static bool is_nonempty_list(const char *v, struct buf *why)
+{
+    if (!*v) {
+        buf_puts(why, "the list needs at least one item");
+        return false;
+    }
+    return is_list(v, why);
+}
+
+static bool is_checkin_kinds(const char *v, struct buf *why)
+{
+    struct list_ctx c = {{"appointment", "session", "walkin", NULL}, {{0}}, 0};
+    return for_items(v, list_item, &c, why);
+}
+
+static bool lang_item(const char *it, void *vctx, struct buf *why)
+{
+    size_t n = strlen(it);
+    bool ok = n >= 2 && n <= 3;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = it[i] >= 'a' && it[i] <= 'z';
+    if (!ok) {
+        buf_printf(why, "'%s' is not a language code such as da, en, uk or ar", it);
+        return false;
+    }
+    return list_item(it, vctx, why);
+}
+
+static bool is_languages(const char *v, struct buf *why)
+{
+    struct list_ctx c = {{NULL}, {{0}}, 0};
+    if (!*v) {
+        buf_puts(why, "offer at least one language");
+        return false;
+    }
+    return for_items(v, lang_item, &c, why);
+}
+
+static bool number_in(const char *v, long lo, long hi, struct buf *why)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (!*v || *end || n < lo || n > hi) {
+        buf_printf(why, "use a whole number from %ld to %ld", lo, hi);
+        return false;
+    }
+    return true;
+}
+
+static bool is_idle(const char *v, struct buf *why) { return number_in(v, 10, 3600, why); }
+static bool is_prompt(const char *v, struct buf *why) { return number_in(v, 5, 300, why); }
+static bool is_minutes(const char *v, struct buf *why) { return number_in(v, 0, 720, why); }
+static bool is_days(const char *v, struct buf *why) { return number_in(v, 1, 3650, why); }
+static bool is_map_mb(const char *v, struct buf *why) { return number_in(v, 1, 65536, why); }
+
+static bool key_item(const char *it, void *vctx, struct buf *why)
+{
+    (void)vctx;
+    unsigned char raw[64];
+    size_t n = 0;
+    if (sodium_base642bin(raw, sizeof raw, it, strlen(it), NULL, &n, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) ||
+        n != 42 || raw[0] != 'E' || raw[1] != 'd') {
+        buf_printf(why, "'%.20s…' is not a minisign public key (the second line of a .pub file)",
+                   it);
+        return false;
+    }
+    return true;
+}
+
+static bool is_keys(const char *v, struct buf *why)
+{
+    return for_items(v, key_item, NULL, why);
+}
+
+static bool is_path(const char *v, struct buf *why)
+{
+    if (*v && v[0] != '/') {
+        buf_puts(why, "use an absolute path (starting with /)");
+        return false;
+    }
+    return is_text(v, why) || (buf_clear(why), strlen(v) < 4096);
+}
+
+static bool is_dir(const char *v, struct buf *why)
+{
+    if (!*v) {
+        buf_puts(why, "give a directory");
+        return false;
+    }
+    return is_path(v, why);
+}
+
+static const struct setting {
+    const char *key, *def;
+    validator valid;
+} settings[] = {
+    {"site", "demo-site", is_id},
+    {"kiosk", "kiosk-1", is_id},
+    {"units", "", is_list},
+    {"unit", "", is_text},
+    {"errands", "Ledighed,Sygedagpenge,Andet", is_nonempty_list},
+    {"checkin_kinds", "appointment,session,walkin", is_checkin_kinds},
+    {"languages", "da,en,uk,ar", is_languages},
+    {"idle_timeout_s", "45", is_idle},
+    {"idle_prompt_s", "15", is_prompt},
+    {"checkin_early_min", "60", is_minutes},
+    {"checkin_late_min", "30", is_minutes},
+    {"trusted_keys", "", is_keys},
+    {"kiosk_key", "", is_path},
+    {"usb_root", "/media", is_dir},
+    {"retention_responses_days", "90", is_days},
+    {"retention_checkins_days", "7", is_days},
+    {"jobs_stale_days", "7", is_days},
+    {"map_max_mb", "2048", is_map_mb},
+};
+
+#define N_SETTINGS (sizeof settings / sizeof *settings)
+
+const char *const store_config_keys[] = {
+    "site", "kiosk", "units", "unit", "errands", "checkin_kinds", "languages",
+    "idle_timeout_s", "idle_prompt_s", "checkin_early_min", "checkin_late_min",
+    "trusted_keys", "kiosk_key", "usb_root", "retention_responses_days",
+    "retention_checkins_days", "jobs_stale_days", "map_max_mb", NULL,
+};
+
+static const struct setting *find_setting(const char *key)
+{
+    for (size_t i = 0; i < N_SETTINGS; i++)
+        if (strcmp(settings[i].key, key) == 0)
+            return &settings[i];
+    return NULL;
+}
+
+int store_config_get_txn(struct store *s, MDB_txn *txn, const char *key, struct buf *out)
+{
+    const struct setting *st = find_setting(key);
+    if (!st)
+        return STORE_ENOTFOUND;
+    buf_clear(out);
+    MDB_val v;
+    int rc = store_get_str(txn, s->dbi[DB_SETTINGS], key, &v);
+    if (rc == MDB_NOTFOUND) {
+        buf_puts(out, st->def);
+        return 0;
+    }
+    if (rc)
+        return rc;
+    buf_put(out, v.mv_data, v.mv_size);
+    return 0;
+}
+
+struct cfg_ctx {
+    const char *key, *value;
+    struct buf *out;
+};
+
+static int cfg_get(struct store *s, MDB_txn *txn, void *vctx)
+{
+    struct cfg_ctx *c = vctx;
+    return store_config_get_txn(s, txn, c->key, c->out);
+}
+
+int store_config_get(struct store *s, const char *key, struct buf *out)
+{
+    struct cfg_ctx c = {key, NULL, out};
+    if (!find_setting(key))
+        return STORE_ENOTFOUND;
+    return store_read(s, cfg_get, &c);
+}
+
+static int cfg_set(struct store *s, MDB_txn *txn, void *vctx)
+{
+    struct cfg_ctx *c = vctx;
+    return store_put_str(txn, s->dbi[DB_SETTINGS], c->key, c->value, strlen(c->value), 0);
+}
+
+int store_config_set(struct store *s, const char *key, const char *value, struct buf *why)
+{
+    const struct setting *st = find_setting(key);
+    if (!st)
+        return STORE_ENOTFOUND;
+    buf_clear(why);
+    if (!utf8_valid(value, strlen(value))) {
+        buf_puts(why, "the value is not valid UTF-8");
+        return STORE_EINVAL;
+    }
+    if (!st->valid(value, why))
+        return STORE_EINVAL;
+    struct cfg_ctx c = {key, value, NULL};
+    int rc = store_write(s, cfg_set, &c);
+    if (!rc && strcmp(key, "map_max_mb") == 0)
+        s->map_max = (size_t)strtol(value, NULL, 10) << 20;
+    return rc;
+}
+
+long store_config_long(struct store *s, const char *key)
+{
+    const struct setting *st = find_setting(key);
+    struct buf b;
+    buf_init(&b);
+    long v = st ? strtol(st->def, NULL, 10) : 0;
+    if (st && store_config_get(s, key, &b) == 0 && b.len) {
+        char *end;
+        long n = strtol(b.data, &end, 10);
+        if (!*end)
+            v = n;
+    }
+    buf_free(&b);
+    return v;
+}
+
+/* ---- retention ---- */
+
+struct purge_ctx {
+    time_t now;
+    long days[2]; /* responses, check-ins */
+    struct purge_result *out;
+    struct buf rec;
+};
+
+static bool export_expired(struct store *s, MDB_txn *txn, uint32_t seq, time_t now, long days)
+{
+    unsigned char key[4] = {(unsigned char)(seq >> 24), (unsigned char)(seq >> 16),
+                            (unsigned char)(seq >> 8), (unsigned char)seq};
+    MDB_val k = {4, key}, v;
+    struct export_log e;
+    if (mdb_get(txn, s->dbi[DB_EXPORTS], &k, &v) ||
+        !rec_decode_export(v.mv_data, v.mv_size, &e) || !e.done)
+        return false;
+    return now - e.created_at > days * 86400L;
+}
+
+static int purge_db(struct store *s, MDB_txn *txn, struct purge_ctx *c, enum store_db db,
+                    size_t *count)
+{
+    MDB_cursor *cur;
+    MDB_val k, v;
+    int rc = mdb_cursor_open(txn, s->dbi[db], &cur);
+    if (rc)
+        return rc;
+    long days = c->days[db == DB_CHECKINS];
+    while ((rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+        uint32_t seq;
+        if (db == DB_RESPONSES) {
+            struct response r;
+            if (!rec_decode_response(v.mv_data, v.mv_size, &r)) {
+                rc = STORE_ECORRUPT;
+                break;
+            }
+            seq = r.exported_seq;
+        } else {
+            struct checkin ch;
+            if (!rec_decode_checkin(v.mv_data, v.mv_size, &ch)) {
+                rc = STORE_ECORRUPT;
+                break;
+            }
+            seq = ch.exported_seq;
+        }
+        if (seq && export_expired(s, txn, seq, c->now, days)) {
+            if ((rc = mdb_cursor_del(cur, 0)))
+                break;
+            (*count)++;
+        }
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+static int purge(struct store *s, MDB_txn *txn, void *vctx)
+{
+    struct purge_ctx *c = vctx;
+    c->out->responses = c->out->checkins = 0;
+    int rc = purge_db(s, txn, c, DB_RESPONSES, &c->out->responses);
+    if (!rc)
+        rc = purge_db(s, txn, c, DB_CHECKINS, &c->out->checkins);
+    return rc;
+}
+
+int store_purge(struct store *s, time_t now, struct purge_result *out)
+{
+    struct purge_ctx c = {.now = now, .out = out};
+    c.days[0] = store_config_long(s, "retention_responses_days");
+    c.days[1] = store_config_long(s, "retention_checkins_days");
+    return store_write(s, purge, &c);
+}
