@@ -123,13 +123,19 @@ static void skip_bom(struct json_reader *r)
         r->pos += 3;
 }
 
-static enum json_tok fail(struct json_reader *r, const char *msg)
+static enum json_tok fail_at(struct json_reader *r, int line, int col, const char *msg)
 {
     snprintf(r->err, sizeof r->err, "%s", msg);
-    r->tok_line = r->line;
-    r->tok_col = r->col;
+    r->tok_line = line;
+    r->tok_col = col;
     r->sticky = JSON_ERROR;
     return JSON_ERROR;
+}
+
+/* An error at the next unread character. */
+static enum json_tok fail(struct json_reader *r, const char *msg)
+{
+    return fail_at(r, r->line, r->col, msg);
 }
 
 static void skip_ws(struct json_reader *r)
@@ -233,17 +239,19 @@ static enum json_tok read_string(struct json_reader *r, enum json_tok tok)
     for (;;) {
         if (r->text_len > JSON_MAX_STRING)
             return fail(r, "text is too long (over 1 MiB)");
+        int line = r->line, col = r->col;
         int c = get(r);
         if (c < 0)
             return fail(r, "the file ends inside a text (missing closing \")");
         if (c == '"')
             return tok;
         if (c < 0x20)
-            return fail(r, c == '\n' ? "line break inside a text (write it as \\n)"
+            return fail_at(r, line, col,
+                           c == '\n' ? "line break inside a text (write it as \\n)"
                                      : "control character inside a text");
         if (c >= 0x80) {
             if (!utf8_seq(r, c))
-                return fail(r, "invalid UTF-8 (the file must be saved as UTF-8)");
+                return fail_at(r, line, col, "invalid UTF-8 (the file must be saved as UTF-8)");
             continue;
         }
         if (c != '\\') {
@@ -335,9 +343,11 @@ static enum json_tok read_number(struct json_reader *r)
 
 static enum json_tok literal(struct json_reader *r, const char *word, enum json_tok tok)
 {
-    for (const char *p = word; *p; p++)
-        if (get(r) != *p)
+    for (const char *p = word; *p; p++) {
+        if (peek(r) != *p)
             return fail(r, "expected a value (text in quotes, number, true, false or null)");
+        get(r);
+    }
     return tok;
 }
 
@@ -395,8 +405,9 @@ static enum json_tok read_key(struct json_reader *r)
     if (read_string(r, JSON_KEY) == JSON_ERROR)
         return JSON_ERROR;
     skip_ws(r);
-    if (get(r) != ':')
+    if (peek(r) != ':')
         return fail(r, "expected ':' after the field name");
+    get(r);
     r->tok_line = line;
     r->tok_col = col;
     r->state = S_VALUE;
