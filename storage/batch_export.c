@@ -251,7 +251,8 @@ static int cmp_checkin(const void *a, const void *b)
 
 static void write_checkins(struct gather *g)
 {
-    qsort(g->checkins, g->n_checkins, sizeof *g->checkins, cmp_checkin);
+    if (g->n_checkins)
+        qsort(g->checkins, g->n_checkins, sizeof *g->checkins, cmp_checkin);
     struct buf *l = &g->line;
     for (size_t i = 0; i < g->n_checkins; i++) {
         const struct checkin *c = &g->checkins[i];
