@@ -37,6 +37,7 @@ struct batch_header {
     char source[STORE_TEXT_MAX + 1]; /* jobs */
     char site[STORE_SITE_MAX + 1];   /* schedule */
     char date[11];                   /* schedule */
+    int generated_line, generated_col; /* where generated_at stands */
 };
 
 /* Receives validated records. A callback that returns non-zero stops the

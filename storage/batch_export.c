@@ -425,6 +425,10 @@ int batch_export(struct store *s, const char *outdir, uint32_t seq, struct expor
     char hex[F_COUNT][65];
     uint64_t bytes[F_COUNT] = {0};
 
+    char *outdir_copy = xstrdup(outdir);
+    for (size_t n = strlen(outdir_copy); n > 1 && outdir_copy[n - 1] == '/'; n--)
+        outdir_copy[n - 1] = '\0';
+    outdir = outdir_copy;
     struct stat st;
     if (stat(outdir, &st) || !S_ISDIR(st.st_mode)) {
         buf_printf(err, "%s: the target folder does not exist", outdir);
@@ -574,6 +578,7 @@ done:
     buf_free(&g.line);
     free(g.ids);
     free(g.checkins);
+    free(outdir_copy);
     return rc;
 }
 

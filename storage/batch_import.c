@@ -46,9 +46,9 @@ static int older(struct import_ctx *c, time_t loaded, const char *what)
     clock_rfc3339(loaded, b);
     buf_clear(c->err);
     buf_printf(c->err,
-               "%s: generated_at: this batch (%s) is older than the %s already loaded (%s); "
-               "nothing was changed",
-               c->path, a, what, b);
+               "%s:%d:%d: generated_at: this batch (%s) is older than the %s already loaded "
+               "(%s); nothing was changed",
+               c->path, c->res->header.generated_line, c->res->header.generated_col, a, what, b);
     return STORE_EINVAL;
 }
 

@@ -326,7 +326,6 @@ static int read_object(struct parser *p, const char *path, int line, int col,
 enum top { T_FORMAT, T_BATCH_ID, T_GENERATED_AT, T_SOURCE, T_SITE, T_DATE, T_N_SCALARS };
 static const char *const top_scalars[T_N_SCALARS] = {"format", "batch_id", "generated_at",
                                                      "source", "site", "date"};
-static const char *const top_arrays[] = {"jobs", "appointments", "sessions"};
 
 struct top_val {
     bool present;
@@ -343,15 +342,42 @@ static int check_top_size(struct parser *p, size_t limit, const char *what)
             size = (size_t)st.st_size;
     }
     if (size > limit)
-        return refuse(p, 0, 0, NULL, "the file is %zu MiB; a %s batch may be at most %u MiB",
-                      size >> 20, what, (unsigned)(limit >> 20));
+        return refuse(p, 0, 0, NULL,
+                      "the file is %zu bytes; a %s batch may be at most %zu bytes (%zu MiB)",
+                      size, what, limit, limit >> 20);
     return 0;
 }
+
+/* Top-level fields: for each, whether it belongs to the jobs and/or the
+ * schedule format, and whether it holds text or a list. A field of the other
+ * format is an unknown field there, and unknown fields are ignored. */
+static const struct top_field {
+    const char *name;
+    bool jobs, schedule, list;
+} top_fields[] = {
+    {"format", true, true, false},  {"batch_id", true, true, false},
+    {"generated_at", true, true, false}, {"source", true, false, false},
+    {"site", false, true, false},   {"date", false, true, false},
+    {"jobs", true, false, true},    {"appointments", false, true, true},
+    {"sessions", false, true, true},
+};
+#define N_TOP (sizeof top_fields / sizeof *top_fields)
+
+struct top_seen {
+    int count;
+    int line, col;         /* of the (first) value */
+    int dup_line, dup_col; /* of a second key */
+    enum json_tok tok;
+    char text[256];
+    bool too_long;
+};
 
 static int pass1(struct parser *p)
 {
     struct top_val v[T_N_SCALARS] = {0};
     bool arrays[3] = {false};
+    struct top_seen seen[N_TOP];
+    memset(seen, 0, sizeof seen);
     int rc = check_top_size(p, BATCH_JOBS_MAX_BYTES, "jobs");
     if (rc)
         return rc;
@@ -363,43 +389,30 @@ static int pass1(struct parser *p)
         return refuse(p, json_line(p->r), json_col(p->r), NULL,
                       "a batch must be one JSON object ({…}), found %s", json_tok_name(t));
     while ((t = json_next(p->r)) == JSON_KEY) {
-        char key[64];
-        snprintf(key, sizeof key, "%s", json_text(p->r, NULL));
+        size_t fi = 0;
+        const char *key = json_text(p->r, NULL);
+        while (fi < N_TOP && strcmp(key, top_fields[fi].name) != 0)
+            fi++;
         int kline = json_line(p->r), kcol = json_col(p->r);
-        int si = -1, ai = -1;
-        for (int i = 0; i < T_N_SCALARS; i++)
-            if (strcmp(key, top_scalars[i]) == 0)
-                si = i;
-        for (int i = 0; i < 3; i++)
-            if (strcmp(key, top_arrays[i]) == 0)
-                ai = i;
-        if ((si >= 0 && v[si].present) || (ai >= 0 && arrays[ai]))
-            return refuse(p, kline, kcol, key, "the field appears twice");
         t = json_next(p->r);
         if (t == JSON_ERROR)
             return syntax(p);
-        if (si >= 0) {
-            if (t == JSON_NULL && si == T_SOURCE)
-                continue;
-            if (t != JSON_STRING)
-                return refuse(p, json_line(p->r), json_col(p->r), key,
-                              "must be text in quotes, found %s", json_tok_name(t));
-            size_t len;
-            const char *s = json_text(p->r, &len);
-            if (len >= sizeof v[si].text)
-                return refuse(p, json_line(p->r), json_col(p->r), key,
-                              "longer than %zu bytes", sizeof v[si].text - 1);
-            v[si].present = true;
-            memcpy(v[si].text, s, len + 1);
-            v[si].line = json_line(p->r);
-            v[si].col = json_col(p->r);
-            continue;
-        }
-        if (ai >= 0) {
-            if (t != JSON_ARRAY)
-                return refuse(p, json_line(p->r), json_col(p->r), key,
-                              "must be a list ([…]), found %s", json_tok_name(t));
-            arrays[ai] = true;
+        if (fi < N_TOP) {
+            struct top_seen *s = &seen[fi];
+            if (s->count++ == 0) {
+                s->line = json_line(p->r);
+                s->col = json_col(p->r);
+                s->tok = t;
+                if (t == JSON_STRING) {
+                    size_t len;
+                    const char *text = json_text(p->r, &len);
+                    s->too_long = len >= sizeof s->text;
+                    snprintf(s->text, sizeof s->text, "%s", text);
+                }
+            } else if (s->count == 2) {
+                s->dup_line = kline;
+                s->dup_col = kcol;
+            }
         }
         if (!json_skip(p->r, t))
             return syntax(p);
@@ -409,16 +422,54 @@ static int pass1(struct parser *p)
     if (json_next(p->r) != JSON_END)
         return syntax(p);
 
+    /* Now that the whole object is known: which format, then its fields. */
+    const struct top_seen *f = &seen[0];
+    if (f->count && f->tok == JSON_STRING && !f->too_long) {
+        if (strcmp(f->text, "skranke.jobs/1") == 0)
+            p->h.kind = BATCH_JOBS;
+        else if (strcmp(f->text, "skranke.schedule/1") == 0)
+            p->h.kind = BATCH_SCHEDULE;
+    }
+    for (size_t i = 0; i < N_TOP; i++) {
+        const struct top_seen *s = &seen[i];
+        const struct top_field *tf = &top_fields[i];
+        bool relevant = i == 0 || (p->h.kind == BATCH_JOBS && tf->jobs) ||
+                        (p->h.kind == BATCH_SCHEDULE && tf->schedule);
+        if (!relevant || !s->count)
+            continue;
+        if (s->count > 1)
+            return refuse(p, s->dup_line, s->dup_col, tf->name, "the field appears twice");
+        if (tf->list) {
+            if (s->tok != JSON_ARRAY)
+                return refuse(p, s->line, s->col, tf->name, "must be a list ([…]), found %s",
+                              json_tok_name(s->tok));
+            arrays[i - 6] = true;
+            continue;
+        }
+        if (s->tok == JSON_NULL && strcmp(tf->name, "source") == 0)
+            continue;
+        if (s->tok != JSON_STRING)
+            return refuse(p, s->line, s->col, tf->name, "must be text in quotes, found %s",
+                          json_tok_name(s->tok));
+        if (s->too_long)
+            return refuse(p, s->line, s->col, tf->name, "longer than %zu bytes",
+                          sizeof s->text - 1);
+        for (int k = 0; k < T_N_SCALARS; k++)
+            if (strcmp(top_scalars[k], tf->name) == 0) {
+                v[k].present = true;
+                memcpy(v[k].text, s->text, sizeof v[k].text);
+                v[k].line = s->line;
+                v[k].col = s->col;
+            }
+    }
+
     if (!v[T_FORMAT].present)
         return refuse(p, 1, 1, NULL, "the required field \"format\" is missing");
     const char *fmt = v[T_FORMAT].text;
-    if (strcmp(fmt, "skranke.jobs/1") == 0) {
-        p->h.kind = BATCH_JOBS;
-    } else if (strcmp(fmt, "skranke.schedule/1") == 0) {
-        p->h.kind = BATCH_SCHEDULE;
+    if (p->h.kind == BATCH_SCHEDULE) {
         if ((rc = check_top_size(p, BATCH_SCHEDULE_MAX_BYTES, "schedule")))
             return rc;
-    } else {
+    } else if (p->h.kind != BATCH_JOBS) {
         return refuse(p, v[T_FORMAT].line, v[T_FORMAT].col, "format",
                       "\"%.60s\" is not a batch this kiosk reads "
                       "(skranke.jobs/1 or skranke.schedule/1)",
@@ -441,6 +492,8 @@ static int pass1(struct parser *p)
                       "must be 1 to 128 bytes without control characters");
     strcpy(p->h.batch_id, b->text);
     const struct top_val *g = &v[T_GENERATED_AT];
+    p->h.generated_line = g->line;
+    p->h.generated_col = g->col;
     if (!parse_rfc3339(g->text, &p->h.generated_at))
         return refuse(p, g->line, g->col, "generated_at",
                       "\"%.60s\" is not an RFC 3339 instant (2026-11-24T05:30:00Z)", g->text);

@@ -398,6 +398,8 @@ static enum json_tok read_key(struct json_reader *r)
     skip_ws(r);
     r->tok_line = r->line;
     r->tok_col = r->col;
+    if (peek(r) < 0)
+        return fail(r, "the file ends too early (unclosed { or [)");
     if (peek(r) != '"')
         return fail(r, "expected a field name in quotes");
     get(r);

@@ -66,7 +66,7 @@ void store_new_id(char out[37]);
 
 #define STORE_QUESTIONS 4
 #define STORE_SITE_MAX 64
-#define STORE_TEXT_MAX 200 /* bytes of a unit, errand, place, title… */
+#define STORE_TEXT_MAX 400 /* bytes of a unit, errand, place, title… (100 characters) */
 
 /* Question keys in their fixed order: empowerment, ressourcefokus,
  * progression, vaerdighed. */
@@ -200,6 +200,13 @@ int store_config_get(struct store *s, const char *key, struct buf *out);
 /* Validates and stores. STORE_EINVAL with a reason in why (a sentence)
  * when the value is not acceptable; STORE_ENOTFOUND for an unknown key. */
 int store_config_set(struct store *s, const char *key, const char *value, struct buf *why);
+/* Validates without storing (no store needed): STORE_OK, STORE_EINVAL with
+ * the reason in why, or STORE_ENOTFOUND for an unknown key. */
+int store_config_check(const char *key, const char *value, struct buf *why);
+/* Sets several settings in one transaction, after validating them all:
+ * either all are stored or none. keys and values are n long. */
+int store_config_set_many(struct store *s, const char *const *keys, const char *const *values,
+                          size_t n, struct buf *why);
 /* Every known key, NULL-terminated. */
 extern const char *const store_config_keys[];
 /* Convenience: an integer setting, or its default on any problem. */

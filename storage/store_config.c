@@ -158,6 +158,7 @@ static bool is_prompt(const char *v, struct buf *why) { return number_in(v, 5, 3
 static bool is_minutes(const char *v, struct buf *why) { return number_in(v, 0, 720, why); }
 static bool is_days(const char *v, struct buf *why) { return number_in(v, 1, 3650, why); }
 static bool is_map_mb(const char *v, struct buf *why) { return number_in(v, 1, 65536, why); }
+static bool is_inches(const char *v, struct buf *why) { return number_in(v, 4, 100, why); }
 
 static bool key_item(const char *it, void *vctx, struct buf *why)
 {
@@ -219,6 +220,8 @@ static const struct setting {
     {"retention_checkins_days", "7", is_days},
     {"jobs_stale_days", "7", is_days},
     {"map_max_mb", "2048", is_map_mb},
+    {"site_name", "Jobcenter", is_text},
+    {"screen_inches", "16", is_inches},
 };
 
 #define N_SETTINGS (sizeof settings / sizeof *settings)
@@ -227,7 +230,8 @@ const char *const store_config_keys[] = {
     "site", "kiosk", "units", "unit", "errands", "checkin_kinds", "languages",
     "idle_timeout_s", "idle_prompt_s", "checkin_early_min", "checkin_late_min",
     "trusted_keys", "kiosk_key", "usb_root", "retention_responses_days",
-    "retention_checkins_days", "jobs_stale_days", "map_max_mb", NULL,
+    "retention_checkins_days", "jobs_stale_days", "map_max_mb", "site_name",
+    "screen_inches", NULL,
 };
 
 static const struct setting *find_setting(const char *key)
@@ -257,7 +261,7 @@ int store_config_get_txn(struct store *s, MDB_txn *txn, const char *key, struct 
 }
 
 struct cfg_ctx {
-    const char *key, *value;
+    const char *key;
     struct buf *out;
 };
 
@@ -269,19 +273,13 @@ static int cfg_get(struct store *s, MDB_txn *txn, void *vctx)
 
 int store_config_get(struct store *s, const char *key, struct buf *out)
 {
-    struct cfg_ctx c = {key, NULL, out};
+    struct cfg_ctx c = {key, out};
     if (!find_setting(key))
         return STORE_ENOTFOUND;
     return store_read(s, cfg_get, &c);
 }
 
-static int cfg_set(struct store *s, MDB_txn *txn, void *vctx)
-{
-    struct cfg_ctx *c = vctx;
-    return store_put_str(txn, s->dbi[DB_SETTINGS], c->key, c->value, strlen(c->value), 0);
-}
-
-int store_config_set(struct store *s, const char *key, const char *value, struct buf *why)
+int store_config_check(const char *key, const char *value, struct buf *why)
 {
     const struct setting *st = find_setting(key);
     if (!st)
@@ -291,13 +289,45 @@ int store_config_set(struct store *s, const char *key, const char *value, struct
         buf_puts(why, "the value is not valid UTF-8");
         return STORE_EINVAL;
     }
-    if (!st->valid(value, why))
-        return STORE_EINVAL;
-    struct cfg_ctx c = {key, value, NULL};
-    int rc = store_write(s, cfg_set, &c);
-    if (!rc && strcmp(key, "map_max_mb") == 0)
-        s->map_max = (size_t)strtol(value, NULL, 10) << 20;
+    return st->valid(value, why) ? STORE_OK : STORE_EINVAL;
+}
+
+struct many_ctx {
+    const char *const *keys, *const *values;
+    size_t n;
+};
+
+static int cfg_set_many(struct store *s, MDB_txn *txn, void *vctx)
+{
+    struct many_ctx *c = vctx;
+    for (size_t i = 0; i < c->n; i++) {
+        int rc = store_put_str(txn, s->dbi[DB_SETTINGS], c->keys[i], c->values[i],
+                               strlen(c->values[i]), 0);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int store_config_set_many(struct store *s, const char *const *keys, const char *const *values,
+                          size_t n, struct buf *why)
+{
+    for (size_t i = 0; i < n; i++) {
+        int rc = store_config_check(keys[i], values[i], why);
+        if (rc)
+            return rc;
+    }
+    struct many_ctx c = {keys, values, n};
+    int rc = store_write(s, cfg_set_many, &c);
+    for (size_t i = 0; !rc && i < n; i++)
+        if (strcmp(keys[i], "map_max_mb") == 0)
+            s->map_max = (size_t)strtol(values[i], NULL, 10) << 20;
     return rc;
+}
+
+int store_config_set(struct store *s, const char *key, const char *value, struct buf *why)
+{
+    return store_config_set_many(s, &key, &value, 1, why);
 }
 
 long store_config_long(struct store *s, const char *key)

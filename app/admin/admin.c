@@ -53,6 +53,26 @@ static int exit_for(int rc)
     return rc == STORE_OK ? 0 : rc == STORE_EINVAL ? EXIT_REFUSED : 1;
 }
 
+/* Commands that only read refuse a folder without a store, rather than
+ * quietly making an empty one at a mistyped path. */
+static struct store *open_existing_store(void)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/data.mdb", data_dir);
+    if (access(path, F_OK) != 0) {
+        complain("%s: no kiosk data here (make it with: skranke-admin --data %s init)", data_dir,
+                 data_dir);
+        return NULL;
+    }
+    struct store *s;
+    int rc = store_open(&s, data_dir, NULL);
+    if (rc) {
+        complain("%s: %s", data_dir, store_strerror(rc));
+        return NULL;
+    }
+    return s;
+}
+
 static struct store *open_store(void)
 {
     struct store *s;
@@ -114,21 +134,31 @@ static int cmd_init(int argc, char **argv)
         complain("usage: init [--site ID] [--kiosk ID]");
         return EXIT_REFUSED;
     }
-    struct store *s = open_store();
-    if (!s)
-        return 1;
     struct buf why, v;
     buf_init(&why);
     buf_init(&v);
-    int rc = 0;
-    const char *keys[] = {"site", "kiosk"}, *vals[] = {site, kiosk};
-    for (int i = 0; i < 2 && !rc; i++) {
-        if (!vals[i])
-            continue;
-        rc = store_config_set(s, keys[i], vals[i], &why);
-        if (rc)
-            complain("--%s %s: %s", keys[i], vals[i], rc == STORE_EINVAL ? why.data : store_strerror(rc));
+    const char *keys[2], *vals[2];
+    size_t n = 0;
+    if (site)
+        keys[n] = "site", vals[n++] = site;
+    if (kiosk)
+        keys[n] = "kiosk", vals[n++] = kiosk;
+    for (size_t i = 0; i < n; i++)
+        if (store_config_check(keys[i], vals[i], &why)) {
+            complain("--%s %s: %s", keys[i], vals[i], why.data);
+            buf_free(&why);
+            buf_free(&v);
+            return EXIT_REFUSED;
+        }
+    struct store *s = open_store();
+    if (!s) {
+        buf_free(&why);
+        buf_free(&v);
+        return 1;
     }
+    int rc = n ? store_config_set_many(s, keys, vals, n, &why) : 0;
+    if (rc)
+        complain("%s", rc == STORE_EINVAL ? why.data : store_strerror(rc));
     if (!rc) {
         store_config_get(s, "site", &why);
         store_config_get(s, "kiosk", &v);
@@ -209,7 +239,7 @@ static int cmd_export(int argc, char **argv)
         complain("usage: export OUTDIR [--seq N]   (N: a batch number from 1)");
         return EXIT_REFUSED;
     }
-    struct store *s = open_store();
+    struct store *s = open_existing_store();
     if (!s)
         return 1;
     struct export_result res;
@@ -234,7 +264,7 @@ static int cmd_purge(int argc, char **argv)
         complain("usage: purge");
         return EXIT_REFUSED;
     }
-    struct store *s = open_store();
+    struct store *s = open_existing_store();
     if (!s)
         return 1;
     struct purge_result res;
@@ -329,7 +359,7 @@ static int cmd_config(int argc, char **argv)
         complain("usage: config get KEY | config set KEY VALUE");
         return EXIT_REFUSED;
     }
-    struct store *s = open_store();
+    struct store *s = get ? open_existing_store() : open_store();
     if (!s)
         return 1;
     struct buf out;
@@ -399,7 +429,7 @@ static int cmd_status(int argc, char **argv)
         complain("usage: status [--json]");
         return EXIT_REFUSED;
     }
-    struct store *s = open_store();
+    struct store *s = open_existing_store();
     if (!s)
         return 1;
     struct store_status st;
@@ -676,7 +706,7 @@ static int cmd_list(int argc, char **argv)
         complain("usage: list responses|checkins|jobs|schedule [--json]");
         return EXIT_REFUSED;
     }
-    struct store *s = open_store();
+    struct store *s = open_existing_store();
     if (!s)
         return 1;
     buf_init(&l.b);

@@ -1,0 +1,273 @@
+/*
+ * app.c — the core every screen shares: tap dispatch, the language, the
+ * idle privacy prompt and reset, the staff long press, timers, and drawing
+ * a frame only when something changed.
+ */
+#define _GNU_SOURCE
+#include "app.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+
+#define LOG(...) log_msg("app", __VA_ARGS__)
+#define SAVING_AFTER_MS 300
+
+const char *T(const struct app *a, const char *key)
+{
+    return i18n_get(a->lang, key);
+}
+
+time_t app_wall(const struct app *a)
+{
+    return a->wall_base + (time_t)(a->now / 1000);
+}
+
+static void read_settings(struct app *a)
+{
+    struct buf v;
+    buf_init(&v);
+    store_config_get(a->store, "site", &v);
+    snprintf(a->site, sizeof a->site, "%s", v.data);
+    store_config_get(a->store, "site_name", &v);
+    snprintf(a->site_name, sizeof a->site_name, "%s", v.data);
+    store_config_get(a->store, "languages", &v);
+    a->n_langs = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(v.data, ",", &save); t && a->n_langs < APP_MAX_LANGS;
+         t = strtok_r(NULL, ",", &save)) {
+        while (*t == ' ')
+            t++;
+        if (i18n_has(t))
+            snprintf(a->langs[a->n_langs++], sizeof a->langs[0], "%s", t);
+        else
+            LOG("language %s is offered in settings but has no translation file", t);
+    }
+    if (a->n_langs == 0)
+        snprintf(a->langs[a->n_langs++], sizeof a->langs[0], "da");
+    a->idle_timeout_ms = (uint64_t)store_config_long(a->store, "idle_timeout_s") * 1000;
+    a->idle_prompt_ms = (uint64_t)store_config_long(a->store, "idle_prompt_s") * 1000;
+    a->screen_inches = (float)store_config_long(a->store, "screen_inches");
+    buf_free(&v);
+}
+
+bool app_init(struct app *a, struct store *store, const char *assets)
+{
+    a->store = store;
+    a->assets = assets;
+    read_settings(a);
+    snprintf(a->lang, sizeof a->lang, "%s", a->langs[0]);
+    a->screen = &screen_home;
+    a->dirty = true;
+    return true;
+}
+
+void app_deinit(struct app *a)
+{
+    (void)a;
+}
+
+void app_set_lang(struct app *a, const char *code)
+{
+    snprintf(a->lang, sizeof a->lang, "%.7s", code);
+    a->ui.rtl = i18n_rtl(code);
+    a->dirty = true;
+}
+
+void app_go(struct app *a, const struct screen *s)
+{
+    a->screen = s;
+    ui_cancel_press(&a->ui);
+    if (s->enter)
+        s->enter(a);
+    a->dirty = true;
+}
+
+static const struct screen *const all_screens[] = {&screen_home};
+
+void app_privacy_reset(struct app *a)
+{
+    for (size_t i = 0; i < sizeof all_screens / sizeof *all_screens; i++)
+        if (all_screens[i]->forget)
+            all_screens[i]->forget(a);
+    a->prompt = false;
+    ui_cancel_press(&a->ui);
+    text_cache_clear(a->tc);
+    app_set_lang(a, a->langs[0]);
+    app_go(a, &screen_home);
+}
+
+static bool at_rest(const struct app *a)
+{
+    return a->screen == &screen_home && strcmp(a->lang, a->langs[0]) == 0 && !a->prompt;
+}
+
+static void tap(struct app *a, const char *id)
+{
+    if (a->prompt) {
+        if (strcmp(id, "idle.more") == 0) {
+            a->prompt = false;
+            a->dirty = true;
+        } else if (strcmp(id, "idle.restart") == 0) {
+            app_privacy_reset(a);
+        }
+        return;
+    }
+    if (strcmp(id, "nav.home") == 0) {
+        /* Going home forgets, as walking away does. */
+        app_privacy_reset(a);
+        return;
+    }
+    if (strncmp(id, "home.lang.", 10) == 0) {
+        app_set_lang(a, id + 10);
+        return;
+    }
+    if (a->screen->tap)
+        a->screen->tap(a, id);
+}
+
+void app_press(struct app *a, int x, int y)
+{
+    app_frame(a); /* hit-test what is on screen now, never a stale frame */
+    a->last_input = a->now;
+    ui_press(&a->ui, x, y, a->now);
+    a->dirty = true;
+}
+
+void app_move(struct app *a, int x, int y)
+{
+    a->last_input = a->now;
+    if (ui_move(&a->ui, x, y, a->now))
+        a->dirty = true;
+}
+
+void app_release(struct app *a, int x, int y)
+{
+    char id[UI_ID_MAX];
+    a->last_input = a->now;
+    bool was_tap = ui_release(&a->ui, x, y, a->now, id);
+    a->dirty = true;
+    if (was_tap)
+        tap(a, id);
+}
+
+void app_tick(struct app *a)
+{
+    if (a->prompt) {
+        if (a->now >= a->prompt_end) {
+            app_privacy_reset(a);
+            return;
+        }
+    } else if (!at_rest(a) && a->now >= a->last_input + a->idle_timeout_ms &&
+               !a->ui.pressing) {
+        a->prompt = true;
+        a->prompt_end = a->now + a->idle_prompt_ms;
+        ui_cancel_press(&a->ui);
+        a->dirty = true;
+    }
+    char minute[6];
+    clock_hhmm(app_wall(a), minute);
+    if (strcmp(minute, a->shown_minute) != 0)
+        a->dirty = true;
+    if (a->screen->tick)
+        a->screen->tick(a);
+    if (a->prompt)
+        a->dirty = true; /* the countdown; drawn only when its text changes */
+}
+
+uint64_t app_next_wake(const struct app *a)
+{
+    uint64_t next = UINT64_MAX;
+    if (a->prompt) {
+        uint64_t left = a->prompt_end - a->now;
+        next = a->now + (left % 1000 ? left % 1000 : 1000);
+    } else if (!at_rest(a)) {
+        next = a->last_input + a->idle_timeout_ms;
+    }
+    time_t wall = app_wall(a);
+    uint64_t to_minute = (uint64_t)(60 - wall % 60) * 1000 - a->now % 1000;
+    if (a->now + to_minute < next)
+        next = a->now + to_minute;
+    if (a->screen->next_wake) {
+        uint64_t s = a->screen->next_wake(a);
+        if (s && s < next)
+            next = s;
+    }
+    return next;
+}
+
+int app_chrome(struct app *a, struct ui *ui, const char *title, bool back)
+{
+    int m = ui_px(ui, 2.5f), bh = ui_px(ui, 11), bw = ui_px(ui, 26);
+    ui_button(ui, "nav.home", (struct rect){m, m, bw, bh}, T(a, "nav.home"), NULL,
+              BTN_SECONDARY);
+    int x = m + bw + m;
+    if (back) {
+        ui_button(ui, "nav.back", (struct rect){x, m, bw, bh}, T(a, "nav.back"), NULL,
+                  BTN_SECONDARY);
+        x += bw + m;
+    }
+    if (title) {
+        struct text_style st = {ui_px(ui, 4.6f), true, UI_TEXT};
+        struct rect r = ui_place(ui, (struct rect){x, m, ui->w - x - m, bh}, true);
+        ui_text(ui, NULL, r, title, &st, ALIGN_START, false, true);
+    }
+    return m + bh + m;
+}
+
+static void draw_prompt(struct app *a, struct ui *ui)
+{
+    struct rect p = ui_modal(ui, 80, 56);
+    int pad = ui_px(ui, 4);
+    struct text_style title = {ui_px(ui, 5.2f), true, UI_TEXT};
+    struct text_style body = {ui_px(ui, 3.4f), false, UI_TEXT};
+    struct rect tr = {p.x + pad, p.y + pad, p.w - 2 * pad, ui_px(ui, 9)};
+    ui_text(ui, NULL, tr, T(a, "idle.title"), &title, ALIGN_CENTER, true, true);
+    struct buf b;
+    buf_init(&b);
+    uint64_t left_s = (a->prompt_end - a->now + 999) / 1000;
+    i18n_fmt(a->lang, "idle.body", (long)left_s, &b);
+    ui_text(ui, NULL, (struct rect){tr.x, tr.y + tr.h + pad / 2, tr.w, ui_px(ui, 8)}, b.data, &body,
+            ALIGN_CENTER, true, true);
+    buf_free(&b);
+    int bh = ui_px(ui, 13), bw = (p.w - 3 * pad) / 2, y = p.y + p.h - pad - bh;
+    /* Panel-relative layout rects: the panel is centred, so mirror inside it. */
+    struct rect more = {p.x + pad, y, bw, bh}, restart = {p.x + 2 * pad + bw, y, bw, bh};
+    if (ui->rtl) {
+        struct rect t = more;
+        more = restart;
+        restart = t;
+    }
+    bool saved = ui->rtl;
+    ui->rtl = false; /* rects above are already in screen order */
+    ui_button(ui, "idle.more", more, T(a, "idle.more"), NULL, BTN_PRIMARY);
+    ui_button(ui, "idle.restart", restart, T(a, "idle.restart"), NULL, BTN_SECONDARY);
+    ui->rtl = saved;
+}
+
+bool app_frame(struct app *a)
+{
+    if (!a->dirty)
+        return false;
+    a->dirty = false;
+    struct ui *ui = &a->ui;
+    ui->rtl = i18n_rtl(a->lang);
+    ui_begin(ui);
+    clock_hhmm(app_wall(a), a->shown_minute);
+    a->screen->draw(a, ui);
+    uint64_t oldest;
+    if (a->writer && writer_pending(a->writer, &oldest) &&
+        SDL_GetTicks64() - oldest > SAVING_AFTER_MS) {
+        struct text_style st = {ui_px(ui, 3), true, UI_WARN_TEXT};
+        struct rect r = {ui->w / 2 - ui_px(ui, 15), ui->h - ui_px(ui, 8), ui_px(ui, 30),
+                         ui_px(ui, 6)};
+        ui_round_rect(ui, r, ui_px(ui, 1), UI_WARN_BG);
+        ui_text(ui, "saving", r, T(a, "common.saving"), &st, ALIGN_CENTER, false, true);
+        a->dirty = true; /* until it is saved */
+    }
+    if (a->prompt)
+        draw_prompt(a, ui);
+    a->frames++;
+    return true;
+}

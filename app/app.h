@@ -1,0 +1,106 @@
+/*
+ * app.h — the kiosk's state and the contract between the core and screens.
+ *
+ * Time: `now` is the loop clock in milliseconds. In a real run it follows
+ * SDL's monotonic clock; under --script it is virtual and moves only when
+ * the script waits or taps, so timeouts of minutes take no real time. The
+ * wall clock shown to people is wall_base + now.
+ *
+ * Privacy: every screen's `forget` wipes what a citizen entered; the core
+ * calls them all, clears the text cache and goes home when the idle prompt
+ * runs out (PRODUCT.md, "Rules for every screen").
+ */
+#ifndef SKRANKE_APP_H
+#define SKRANKE_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <SDL.h>
+
+#include "store.h"
+#include "text.h"
+#include "ui/ui.h"
+#include "writer.h"
+
+#define APP_MAX_LANGS 8
+#define STAFF_HOLD_MS 3000
+
+struct app;
+
+struct screen {
+    const char *name;
+    void (*enter)(struct app *a);
+    void (*draw)(struct app *a, struct ui *ui);
+    /* Handles a tap on id; the core handles nav.home, home.lang.* and the
+     * idle prompt before asking the screen. */
+    void (*tap)(struct app *a, const char *id);
+    /* Wipes everything a citizen entered on this screen. */
+    void (*forget)(struct app *a);
+    /* The next moment (loop clock) this screen needs to run, or 0. */
+    uint64_t (*next_wake)(const struct app *a);
+    /* Runs the screen's timers at `now`; marks dirty when something shows. */
+    void (*tick)(struct app *a);
+};
+
+struct app {
+    const char *assets;
+    struct store *store;
+    struct writer *writer;
+    SDL_Window *win;
+    SDL_Renderer *ren;
+    struct text_cache *tc;
+    struct ui ui;
+
+    /* Settings, read at start. */
+    char site[STORE_SITE_MAX + 1];
+    char site_name[STORE_TEXT_MAX + 1];
+    char langs[APP_MAX_LANGS][8];
+    int n_langs;
+    uint64_t idle_timeout_ms, idle_prompt_ms;
+    float screen_inches;
+
+    /* State. */
+    char lang[8];
+    const struct screen *screen;
+    uint64_t now;
+    time_t wall_base;
+    uint64_t last_input;
+    bool prompt;
+    uint64_t prompt_end;
+    char shown_minute[6];
+    bool dirty, quit, script_mode, maintenance;
+    uint64_t frames;
+};
+
+/* The text for key in the current language (Danish when missing). */
+const char *T(const struct app *a, const char *key);
+time_t app_wall(const struct app *a);
+
+bool app_init(struct app *a, struct store *store, const char *assets);
+void app_deinit(struct app *a);
+void app_go(struct app *a, const struct screen *s);
+void app_set_lang(struct app *a, const char *code);
+
+/* Input, in window pixels at loop time `now`. */
+void app_press(struct app *a, int x, int y);
+void app_move(struct app *a, int x, int y);
+void app_release(struct app *a, int x, int y);
+
+/* Runs every timer due at `now`. */
+void app_tick(struct app *a);
+/* The next moment something is due (loop clock), or UINT64_MAX. */
+uint64_t app_next_wake(const struct app *a);
+/* Draws the frame when something changed; true when it drew. */
+bool app_frame(struct app *a);
+/* Wipes every trace of the previous citizen and goes home. */
+void app_privacy_reset(struct app *a);
+
+/* Shared chrome of every screen but home: the way home (and back, when
+ * back_id is given), and a title. Returns the y where content starts. */
+int app_chrome(struct app *a, struct ui *ui, const char *title, bool back);
+
+extern const struct screen screen_home;
+
+#endif

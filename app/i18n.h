@@ -1,0 +1,34 @@
+/*
+ * i18n.h — the words on screen, from one file per language under
+ * assets/lang/ (`da.txt`, `en.txt`, …; keys shared). Adding a language is
+ * adding a file. Lines are `key = value`; `\n` in a value is a line break;
+ * `#` starts a comment. Two special keys: `@name` (the language's name in
+ * its own script) and `@dir` (`ltr` or `rtl`).
+ *
+ * A key missing in a language shows the Danish text (never a blank); a key
+ * missing in Danish too shows the key itself. i18n_missing() lists every
+ * gap, for the test that keeps the files complete.
+ */
+#ifndef SKRANKE_I18N_H
+#define SKRANKE_I18N_H
+
+#include <stdbool.h>
+
+#include "util.h"
+
+/* Loads every language file in assets_dir/lang. False (after logging the
+ * file and line) when Danish is missing or a file is malformed. */
+bool i18n_load(const char *assets_dir);
+void i18n_unload(void);
+
+int i18n_count(void);
+const char *i18n_code(int index);
+bool i18n_has(const char *code);
+const char *i18n_get(const char *code, const char *key);
+bool i18n_rtl(const char *code);
+/* The value with "{n}" replaced by n, into out. */
+const char *i18n_fmt(const char *code, const char *key, long n, struct buf *out);
+/* One line per gap: "uk.txt: missing home.jobs". Returns the count. */
+int i18n_missing(struct buf *report);
+
+#endif

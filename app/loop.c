@@ -1,0 +1,73 @@
+/*
+ * loop.c — the main loop and the virtual clock; see loop.h.
+ */
+#include "loop.h"
+
+#include <string.h>
+
+#include "input.h"
+
+uint64_t loop_wakeups;
+
+static bool animating(struct app *a)
+{
+    return a->ui.pressing || a->ui.dragging;
+}
+
+static bool driver_blocks(void)
+{
+    const char *d = SDL_GetCurrentVideoDriver();
+    return d && (strcmp(d, "x11") == 0 || strcmp(d, "wayland") == 0);
+}
+
+void loop_run(struct app *a)
+{
+    bool blocks = driver_blocks();
+    while (!a->quit) {
+        a->now = SDL_GetTicks64();
+        app_tick(a);
+        if (app_frame(a))
+            SDL_RenderPresent(a->ren);
+        uint64_t next = app_next_wake(a);
+        uint64_t now = SDL_GetTicks64();
+        uint64_t wait = next > now ? next - now : 0;
+        if (animating(a) && wait > 16)
+            wait = 16;
+        SDL_Event e;
+        if (blocks) {
+            if (SDL_WaitEventTimeout(&e, wait > 60000 ? 60000 : (int)wait)) {
+                a->now = SDL_GetTicks64();
+                input_handle(a, &e);
+            }
+        } else {
+            uint32_t step = animating(a) ? 16 : 50;
+            uint64_t end = now + wait;
+            for (;;) {
+                SDL_PumpEvents();
+                if (SDL_PeepEvents(&e, 1, SDL_PEEKEVENT, SDL_FIRSTEVENT, SDL_LASTEVENT) > 0)
+                    break;
+                now = SDL_GetTicks64();
+                if (now >= end)
+                    break;
+                SDL_Delay((uint32_t)(end - now < step ? end - now : step));
+            }
+        }
+        loop_wakeups++;
+        while (SDL_PollEvent(&e)) {
+            a->now = SDL_GetTicks64();
+            input_handle(a, &e);
+        }
+    }
+}
+
+void loop_advance(struct app *a, uint64_t target)
+{
+    while (a->now < target) {
+        uint64_t next = app_next_wake(a);
+        if (animating(a) || a->ui.n == 0)
+            next = a->now + 16 < next ? a->now + 16 : next;
+        a->now = next < target ? next : target;
+        app_tick(a);
+    }
+    app_tick(a);
+}

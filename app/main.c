@@ -1,0 +1,189 @@
+/*
+ * main.c — start-up order and shutdown of the kiosk:
+ *   arguments → store → SDL, window, renderer → fonts, translations →
+ *   writer thread → the loop (or the script driver) → orderly shutdown.
+ * Anything that fails at start-up is logged in one line and the process
+ * exits non-zero, so the board's service restarts it.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <SDL.h>
+#include <SDL_image.h>
+
+#include "app.h"
+#include "i18n.h"
+#include "loop.h"
+#include "script.h"
+
+#define LOG(...) log_msg("kiosk", __VA_ARGS__)
+
+static const char usage[] =
+    "usage: skranke [--data DIR] [--window WxH | --fullscreen] [--renderer software|gles]\n"
+    "               [--script FILE] [--shots DIR] [--dump-ui] [--assets DIR]\n";
+
+struct options {
+    const char *data, *script, *shots, *renderer, *assets;
+    int w, h;
+    bool fullscreen, dump_ui;
+};
+
+static bool parse_args(int argc, char **argv, struct options *o)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--data") == 0 && next)
+            o->data = argv[++i];
+        else if (strcmp(a, "--script") == 0 && next)
+            o->script = argv[++i];
+        else if (strcmp(a, "--shots") == 0 && next)
+            o->shots = argv[++i];
+        else if (strcmp(a, "--assets") == 0 && next)
+            o->assets = argv[++i];
+        else if (strcmp(a, "--renderer") == 0 && next &&
+                 (strcmp(next, "software") == 0 || strcmp(next, "gles") == 0))
+            o->renderer = argv[++i];
+        else if (strcmp(a, "--window") == 0 && next &&
+                 sscanf(argv[++i], "%dx%d", &o->w, &o->h) == 2 && o->w >= 320 && o->h >= 240 &&
+                 o->w <= 8192 && o->h <= 8192)
+            o->fullscreen = false;
+        else if (strcmp(a, "--fullscreen") == 0)
+            o->fullscreen = true;
+        else if (strcmp(a, "--dump-ui") == 0)
+            o->dump_ui = true;
+        else
+            return false;
+    }
+    return true;
+}
+
+static const char *default_renderer(const struct options *o)
+{
+    if (o->renderer)
+        return strcmp(o->renderer, "gles") == 0 ? "opengles2" : "software";
+    if (o->script || o->dump_ui)
+        return "software"; /* the same pixels on every machine */
+    /* A GPU shows itself as a DRM render node; without one, GL would run in
+     * Mesa's software rasteriser, which costs far more than SDL's. */
+    if (access("/dev/dri/renderD128", R_OK | W_OK) == 0)
+        return "opengles2";
+    return "software";
+}
+
+int main(int argc, char **argv)
+{
+    struct options o = {.w = 1280, .h = 800, .fullscreen = true};
+    o.data = getenv("SKRANKE_DATA");
+    if (!o.data || !*o.data)
+        o.data = "./data";
+    o.assets = getenv("SKRANKE_ASSETS");
+    if (!o.assets || !*o.assets)
+        o.assets = SKRANKE_ASSETS_DIR;
+    bool window_given = false;
+    for (int i = 1; i < argc; i++)
+        window_given = window_given || strcmp(argv[i], "--window") == 0;
+    if (!parse_args(argc, argv, &o)) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    if ((o.script || o.dump_ui) && !window_given && o.fullscreen) {
+        o.fullscreen = false;
+        o.w = 1920;
+        o.h = 1080;
+    }
+    if ((o.script || o.dump_ui) && !getenv("SDL_VIDEODRIVER"))
+        setenv("SDL_VIDEODRIVER", "dummy", 1);
+
+    int rc = 1;
+    struct app a;
+    memset(&a, 0, sizeof a);
+#ifdef SKRANKE_MAINTENANCE
+    a.maintenance = true;
+#endif
+    a.script_mode = o.script != NULL;
+    struct store *store = NULL;
+    int src = store_open(&store, o.data, NULL);
+    if (src) {
+        LOG("%s: %s", o.data, store_strerror(src));
+        return 1;
+    }
+    SDL_SetHint(SDL_HINT_RENDER_DRIVER, default_renderer(&o));
+    if (strcmp(default_renderer(&o), "software") == 0)
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");
+    SDL_SetHint(SDL_HINT_ALLOW_ALT_TAB_WHILE_GRABBED, "0");
+    SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+    SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) < 0) {
+        LOG("SDL: %s", SDL_GetError());
+        goto out_store;
+    }
+    Uint32 flags = SDL_WINDOW_SHOWN | (o.fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+    a.win = SDL_CreateWindow("skranke", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, o.w, o.h,
+                             flags);
+    if (a.win)
+        a.ren = SDL_CreateRenderer(a.win, -1, 0);
+    if (!a.ren) {
+        LOG("window: %s", SDL_GetError());
+        goto out_sdl;
+    }
+    if (o.fullscreen)
+        SDL_ShowCursor(SDL_DISABLE);
+    int w, h;
+    SDL_GetRendererOutputSize(a.ren, &w, &h);
+    if (!text_init(o.assets) || !i18n_load(o.assets))
+        goto out_sdl;
+    a.tc = text_cache_create(a.ren);
+    app_init(&a, store, o.assets);
+    ui_init(&a.ui, a.ren, a.tc, w, h, a.screen_inches);
+    app_set_lang(&a, a.lang);
+    time_t wall = clock_now();
+    a.wall_base = wall;
+    a.now = o.script ? 0 : SDL_GetTicks64();
+    if (!o.script)
+        a.wall_base = wall - (time_t)(a.now / 1000);
+    a.last_input = a.now;
+    a.writer = writer_start(store);
+    IMG_Init(IMG_INIT_PNG);
+
+    if (o.script) {
+        rc = script_run(&a, o.script, o.shots);
+    } else if (!o.dump_ui) {
+        SDL_RendererInfo info;
+        SDL_GetRendererInfo(a.ren, &info);
+        LOG("ready: %dx%d, renderer %s, video %s", w, h, info.name, SDL_GetCurrentVideoDriver());
+        loop_run(&a);
+        rc = 0;
+    } else {
+        rc = 0;
+    }
+    if (o.dump_ui) {
+        a.dirty = true;
+        app_frame(&a);
+        struct buf b;
+        buf_init(&b);
+        ui_dump(&a.ui, &b);
+        if (b.len)
+            fputs(b.data, stdout);
+        buf_free(&b);
+    }
+    writer_stop(a.writer, 10000);
+    IMG_Quit();
+    text_cache_destroy(a.tc);
+    ui_deinit(&a.ui);
+    app_deinit(&a);
+    i18n_unload();
+    text_deinit();
+out_sdl:
+    if (a.ren)
+        SDL_DestroyRenderer(a.ren);
+    if (a.win)
+        SDL_DestroyWindow(a.win);
+    SDL_Quit();
+out_store:
+    store_close(store);
+    return rc;
+}

@@ -1,0 +1,75 @@
+/*
+ * screen_home.c — the start screen: three large choices, the language row
+ * (each language named in its own script, no flags), the site's name and
+ * the time. Landscape puts the choices side by side, portrait stacks them.
+ * The staff entry is a long press on the top corner (home.staff); it draws
+ * nothing.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "i18n.h"
+
+static void draw(struct app *a, struct ui *ui)
+{
+    int m = ui_px(ui, 3), W = ui->w, H = ui->h;
+    bool portrait = H > W;
+
+    /* Top bar: the site at the start, the time at the end. */
+    int bar = ui_px(ui, 10);
+    struct text_style site = {ui_px(ui, 3.4f), true, UI_TEXT};
+    struct text_style clock = {ui_px(ui, 3.4f), true, UI_TEXT};
+    char hhmm[6];
+    clock_hhmm(app_wall(a), hhmm);
+    ui_text(ui, "home.site", ui_place(ui, (struct rect){m, 0, W / 2, bar}, true), a->site_name,
+            &site, ALIGN_START, false, true);
+    ui_text(ui, "home.clock", ui_place(ui, (struct rect){W - m - ui_px(ui, 20), 0, ui_px(ui, 20), bar}, true),
+            hhmm, &clock, ALIGN_END, false, true);
+    ui_register(ui, "home.staff", (struct rect){0, 0, ui_px(ui, 10), ui_px(ui, 10)}, UI_AREA,
+                true, NULL);
+
+    struct text_style welcome = {ui_px(ui, 7), true, UI_TEXT};
+    int wy = bar + ui_px(ui, portrait ? 4 : 2);
+    ui_text(ui, NULL, (struct rect){m, wy, W - 2 * m, ui_px(ui, 11)}, T(a, "home.welcome"),
+            &welcome, ALIGN_CENTER, false, true);
+
+    static const char *const ids[3] = {"home.checkin", "home.survey", "home.jobs"};
+    static const char *const keys[3] = {"home.checkin", "home.survey", "home.jobs"};
+    static const char *const subs[3] = {"home.checkin.sub", "home.survey.sub", "home.jobs.sub"};
+    int lang_h = ui_px(ui, 11), top = wy + ui_px(ui, 13);
+    int bottom = H - m - lang_h - ui_px(ui, portrait ? 10 : 5);
+    int gap = ui_px(ui, 2.5f);
+    for (int i = 0; i < 3; i++) {
+        struct rect r;
+        if (portrait) {
+            int h = (bottom - top - 2 * gap) / 3;
+            r = (struct rect){m, top + i * (h + gap), W - 2 * m, h};
+        } else {
+            int w = (W - 2 * m - 2 * gap) / 3;
+            r = (struct rect){m + i * (w + gap), top, w, bottom - top};
+        }
+        ui_button(ui, ids[i], r, T(a, keys[i]), T(a, subs[i]), BTN_PRIMARY);
+    }
+
+    /* Languages, in the order the settings offer them. */
+    int n = a->n_langs, lw = ui_px(ui, portrait ? 22 : 26);
+    int total = n * lw + (n - 1) * gap;
+    if (total > W - 2 * m) {
+        lw = (W - 2 * m - (n - 1) * gap) / n;
+        total = W - 2 * m;
+    }
+    int x = (W - total) / 2, y = H - m - lang_h;
+    for (int i = 0; i < n; i++) {
+        char id[UI_ID_MAX];
+        snprintf(id, sizeof id, "home.lang.%s", a->langs[i]);
+        bool current = strcmp(a->langs[i], a->lang) == 0;
+        ui_button(ui, id, (struct rect){x + i * (lw + gap), y, lw, lang_h},
+                  i18n_get(a->langs[i], "@name"), NULL, current ? BTN_SELECTED : BTN_SECONDARY);
+    }
+}
+
+const struct screen screen_home = {
+    .name = "home",
+    .draw = draw,
+};

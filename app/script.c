@@ -1,0 +1,250 @@
+/*
+ * script.c — the headless driver; see script.h. Every command goes through
+ * the same press/move/release path as a finger, so a script tests what a
+ * person would do. After each command the background writer is drained, so
+ * a script's next check sees what the store holds.
+ */
+#define _GNU_SOURCE
+#include "script.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <SDL_image.h>
+
+#include "loop.h"
+
+#define TAP_MS 60
+
+static char err[512];
+
+static bool fail(const char *fmt, const char *arg)
+{
+    snprintf(err, sizeof err, fmt, arg);
+    return false;
+}
+
+static void tap_at(struct app *a, int x, int y)
+{
+    app_press(a, x, y);
+    loop_advance(a, a->now + TAP_MS);
+    app_release(a, x, y);
+    app_frame(a);
+    loop_advance(a, a->now + TAP_MS);
+}
+
+static bool tap_id(struct app *a, const char *id)
+{
+    app_frame(a);
+    const struct widget *w = ui_find(&a->ui, id);
+    if (!w || !w->interactive)
+        return fail("no visible widget %s to tap", id);
+    tap_at(a, w->r.x + w->r.w / 2, w->r.y + w->r.h / 2);
+    return true;
+}
+
+static const struct widget *find_key(struct app *a, const char *key)
+{
+    char suffix[UI_ID_MAX];
+    snprintf(suffix, sizeof suffix, ".key.%s", key);
+    size_t sl = strlen(suffix);
+    for (size_t i = a->ui.n; i-- > 0;) {
+        const struct widget *w = &a->ui.widgets[i];
+        size_t n = strlen(w->id);
+        if (w->interactive && n >= sl && strcmp(w->id + n - sl, suffix) == 0 &&
+            ui_find(&a->ui, w->id) == w)
+            return w;
+    }
+    return NULL;
+}
+
+static bool type_text(struct app *a, const char *text)
+{
+    for (const char *p = text; *p;) {
+        size_t n = 1;
+        while ((p[n] & 0xC0) == 0x80)
+            n++;
+        char ch[8] = {0};
+        memcpy(ch, p, n);
+        p += n;
+        app_frame(a);
+        const struct widget *w = NULL;
+        if (strcmp(ch, " ") == 0) {
+            w = find_key(a, "space");
+        } else {
+            w = find_key(a, ch);
+            if (!w && n == 1 && ch[0] >= 'A' && ch[0] <= 'Z') {
+                ch[0] = (char)(ch[0] + 32);
+                w = find_key(a, ch);
+            } else if (!w && n == 1 && ch[0] >= 'a' && ch[0] <= 'z') {
+                ch[0] = (char)(ch[0] - 32);
+                w = find_key(a, ch);
+            } else if (!w && strcmp(ch, "Æ") == 0) {
+                w = find_key(a, "æ");
+            } else if (!w && strcmp(ch, "Ø") == 0) {
+                w = find_key(a, "ø");
+            } else if (!w && strcmp(ch, "Å") == 0) {
+                w = find_key(a, "å");
+            }
+        }
+        if (!w)
+            return fail("no key for '%s' on screen", ch);
+        tap_at(a, w->r.x + w->r.w / 2, w->r.y + w->r.h / 2);
+    }
+    return true;
+}
+
+static bool drag(struct app *a, int x1, int y1, int x2, int y2, long ms)
+{
+    uint64_t start = a->now;
+    app_press(a, x1, y1);
+    for (long t = 16; t < ms; t += 16) {
+        loop_advance(a, start + (uint64_t)t);
+        float f = (float)t / (float)ms;
+        app_move(a, x1 + (int)((float)(x2 - x1) * f), y1 + (int)((float)(y2 - y1) * f));
+    }
+    loop_advance(a, start + (uint64_t)ms);
+    app_release(a, x2, y2);
+    app_frame(a);
+    return true;
+}
+
+bool script_shot(struct app *a, const char *path)
+{
+    a->dirty = true;
+    app_frame(a);
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, a->ui.w, a->ui.h, 24,
+                                                    SDL_PIXELFORMAT_RGB24);
+    bool ok = s && SDL_RenderReadPixels(a->ren, NULL, SDL_PIXELFORMAT_RGB24, s->pixels,
+                                        s->pitch) == 0 &&
+              IMG_SavePNG(s, path) == 0;
+    if (!ok)
+        log_msg("script", "%s: cannot save the screenshot: %s", path, SDL_GetError());
+    SDL_FreeSurface(s);
+    return ok;
+}
+
+static bool parse_ints(const char *s, int *v, int n)
+{
+    for (int i = 0; i < n; i++) {
+        char *end;
+        errno = 0;
+        long x = strtol(s, &end, 10);
+        if (end == s || errno || x < -100000 || x > 10000000)
+            return false;
+        v[i] = (int)x;
+        s = end;
+    }
+    while (*s == ' ')
+        s++;
+    return *s == '\0';
+}
+
+static bool run_line(struct app *a, char *line, const char *shots)
+{
+    char *arg = strchr(line, ' ');
+    if (arg) {
+        *arg++ = '\0';
+        while (*arg == ' ')
+            arg++;
+    } else {
+        arg = line + strlen(line);
+    }
+    int v[5];
+    if (strcmp(line, "tap") == 0) {
+        if (parse_ints(arg, v, 2)) {
+            app_frame(a);
+            tap_at(a, v[0], v[1]);
+            return true;
+        }
+        if (!*arg || strchr(arg, ' '))
+            return fail("tap needs a widget id or X Y%s", "");
+        return tap_id(a, arg);
+    }
+    if (strcmp(line, "drag") == 0) {
+        if (!parse_ints(arg, v, 5) || v[4] <= 0)
+            return fail("drag needs X1 Y1 X2 Y2 MS%s", "");
+        return drag(a, v[0], v[1], v[2], v[3], v[4]);
+    }
+    if (strcmp(line, "type") == 0)
+        return type_text(a, arg);
+    if (strcmp(line, "wait") == 0) {
+        if (!parse_ints(arg, v, 1) || v[0] < 0)
+            return fail("wait needs milliseconds%s", "");
+        loop_advance(a, a->now + (uint64_t)v[0]);
+        return true;
+    }
+    if (strcmp(line, "shot") == 0) {
+        if (!*arg || strchr(arg, '/'))
+            return fail("shot needs a name without '/'%s", "");
+        if (!shots)
+            return true;
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s.png", shots, arg);
+        return script_shot(a, path) || fail("cannot write the screenshot %s", arg);
+    }
+    if (strcmp(line, "expect") == 0) {
+        app_frame(a);
+        return ui_find(&a->ui, arg) || fail("%s is not on screen", arg);
+    }
+    if (strcmp(line, "expect-gone") == 0) {
+        app_frame(a);
+        return !ui_find(&a->ui, arg) || fail("%s is still on screen", arg);
+    }
+    if (strcmp(line, "expect-text") == 0) {
+        app_frame(a);
+        return ui_has_text(&a->ui, arg) || fail("the text \"%s\" is not on screen", arg);
+    }
+    if (strcmp(line, "expect-no-text") == 0) {
+        app_frame(a);
+        return !ui_has_text(&a->ui, arg) || fail("the text \"%s\" is on screen", arg);
+    }
+    if (strcmp(line, "lang") == 0) {
+        char id[UI_ID_MAX];
+        snprintf(id, sizeof id, "home.lang.%s", arg);
+        return tap_id(a, id);
+    }
+    if (strcmp(line, "quit") == 0) {
+        a->quit = true;
+        return true;
+    }
+    return fail("unknown command '%s'", line);
+}
+
+int script_run(struct app *a, const char *path, const char *shots)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
+        return 1;
+    }
+    if (shots)
+        mkdir(shots, 0755);
+    char line[4096];
+    int lineno = 0, rc = 0;
+    app_frame(a);
+    while (!a->quit && fgets(line, sizeof line, f)) {
+        lineno++;
+        line[strcspn(line, "\r\n")] = '\0';
+        char *t = line;
+        while (*t == ' ' || *t == '\t')
+            t++;
+        if (!*t || *t == '#')
+            continue;
+        if (!run_line(a, t, shots)) {
+            fprintf(stderr, "%s:%d: %s\n", path, lineno, err);
+            rc = 1;
+            break;
+        }
+        if (a->writer && !writer_drain(a->writer, 10000)) {
+            fprintf(stderr, "%s:%d: a record could not be stored within 10 s\n", path, lineno);
+            rc = 1;
+            break;
+        }
+    }
+    fclose(f);
+    return rc;
+}

@@ -1,0 +1,19 @@
+/*
+ * script.h — the headless driver (FORMATS.md section 6): runs a script of
+ * taps, drags, typing, waits and checks against the kiosk on a virtual
+ * clock. Beyond the format's commands it knows two checks for privacy
+ * tests: `expect-gone ID` and `expect-no-text TEXT`.
+ */
+#ifndef SKRANKE_SCRIPT_H
+#define SKRANKE_SCRIPT_H
+
+#include "app.h"
+
+/* Runs the script at path; screenshots go to shots_dir (may be NULL).
+ * Returns 0 when every line succeeded, else 1 after printing
+ * "FILE:LINE: reason" for the first failed line. */
+int script_run(struct app *a, const char *path, const char *shots_dir);
+/* Saves the current frame as a PNG. False (logged) on failure. */
+bool script_shot(struct app *a, const char *path);
+
+#endif

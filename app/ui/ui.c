@@ -1,0 +1,379 @@
+/*
+ * ui.c — the widget registry, drawing primitives, and touch input; see
+ * ui.h. Shapes are drawn with SDL_RenderGeometry (rounded corners and
+ * circles as triangle fans), so they look the same on every renderer.
+ */
+#define _GNU_SOURCE
+#include "ui.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const SDL_Color UI_BG = {0xF4, 0xF1, 0xEA, 0xFF};
+const SDL_Color UI_SURFACE = {0xFF, 0xFF, 0xFF, 0xFF};
+const SDL_Color UI_TEXT = {0x1B, 0x1B, 0x1B, 0xFF};
+const SDL_Color UI_MUTED = {0x4A, 0x4A, 0x4A, 0xFF};
+const SDL_Color UI_PRIMARY = {0x0B, 0x4F, 0x8A, 0xFF};
+const SDL_Color UI_ON_PRIMARY = {0xFF, 0xFF, 0xFF, 0xFF};
+const SDL_Color UI_BORDER = {0x6B, 0x6B, 0x6B, 0xFF};
+const SDL_Color UI_PRESSED = {0x07, 0x33, 0x5A, 0xFF};
+const SDL_Color UI_FOCUS = {0xC2, 0x7C, 0x0E, 0xFF};
+const SDL_Color UI_WARN_BG = {0xFF, 0xF1, 0xCC, 0xFF};
+const SDL_Color UI_WARN_TEXT = {0x5C, 0x3D, 0x00, 0xFF};
+const SDL_Color UI_OVERLAY = {0x00, 0x00, 0x00, 0xA0};
+
+void ui_resize(struct ui *ui, int w, int h, float screen_inches)
+{
+    ui->w = w;
+    ui->h = h;
+    ui->u = (w < h ? w : h) / 100.0f;
+    float diag_px = sqrtf((float)w * (float)w + (float)h * (float)h);
+    ui->px_per_mm = diag_px / (screen_inches * 25.4f);
+}
+
+void ui_init(struct ui *ui, SDL_Renderer *ren, struct text_cache *tc, int w, int h,
+             float screen_inches)
+{
+    memset(ui, 0, sizeof *ui);
+    ui->ren = ren;
+    ui->tc = tc;
+    buf_init(&ui->texts);
+    ui_resize(ui, w, h, screen_inches);
+}
+
+void ui_deinit(struct ui *ui)
+{
+    free(ui->widgets);
+    buf_free(&ui->texts);
+}
+
+void ui_begin(struct ui *ui)
+{
+    ui->n = 0;
+    buf_clear(&ui->texts);
+    buf_putc(&ui->texts, '\0');
+    SDL_SetRenderDrawColor(ui->ren, UI_BG.r, UI_BG.g, UI_BG.b, 255);
+    SDL_RenderClear(ui->ren);
+}
+
+int ui_px(const struct ui *ui, float units)
+{
+    return (int)lroundf(units * ui->u);
+}
+
+struct rect ui_place(const struct ui *ui, struct rect r, bool mirror)
+{
+    if (ui->rtl && mirror)
+        r.x = ui->w - r.x - r.w;
+    return r;
+}
+
+struct widget *ui_register(struct ui *ui, const char *id, struct rect r, enum ui_kind kind,
+                           bool interactive, const char *text)
+{
+    if (ui->n == ui->cap) {
+        ui->cap = ui->cap ? ui->cap * 2 : 128;
+        ui->widgets = xrealloc(ui->widgets, ui->cap * sizeof *ui->widgets);
+    }
+    struct widget *w = &ui->widgets[ui->n++];
+    memset(w, 0, sizeof *w);
+    snprintf(w->id, sizeof w->id, "%s", id ? id : "");
+    w->r = r;
+    w->kind = kind;
+    w->interactive = interactive;
+    w->text_off = 0;
+    if (text && *text) {
+        w->text_off = ui->texts.len;
+        buf_put(&ui->texts, text, strlen(text) + 1);
+    }
+    return w;
+}
+
+/* ---- primitives ---- */
+
+void ui_fill(struct ui *ui, struct rect r, SDL_Color c)
+{
+    SDL_SetRenderDrawBlendMode(ui->ren, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(ui->ren, c.r, c.g, c.b, c.a);
+    SDL_Rect sr = {r.x, r.y, r.w, r.h};
+    SDL_RenderFillRect(ui->ren, &sr);
+}
+
+#define FAN 24
+
+static void fan(struct ui *ui, float cx, float cy, float rad, float a0, float a1, SDL_Color c)
+{
+    SDL_Vertex v[FAN + 2];
+    int idx[FAN * 3];
+    SDL_Color col = c;
+    v[0] = (SDL_Vertex){{cx, cy}, col, {0, 0}};
+    for (int i = 0; i <= FAN; i++) {
+        float a = a0 + (a1 - a0) * (float)i / FAN;
+        v[i + 1] = (SDL_Vertex){{cx + rad * cosf(a), cy + rad * sinf(a)}, col, {0, 0}};
+    }
+    for (int i = 0; i < FAN; i++) {
+        idx[i * 3] = 0;
+        idx[i * 3 + 1] = i + 1;
+        idx[i * 3 + 2] = i + 2;
+    }
+    SDL_RenderGeometry(ui->ren, NULL, v, FAN + 2, idx, FAN * 3);
+}
+
+void ui_round_rect(struct ui *ui, struct rect r, int rad, SDL_Color c)
+{
+    if (rad * 2 > r.w)
+        rad = r.w / 2;
+    if (rad * 2 > r.h)
+        rad = r.h / 2;
+    if (rad <= 1) {
+        ui_fill(ui, r, c);
+        return;
+    }
+    SDL_SetRenderDrawBlendMode(ui->ren, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+    ui_fill(ui, (struct rect){r.x + rad, r.y, r.w - 2 * rad, r.h}, c);
+    ui_fill(ui, (struct rect){r.x, r.y + rad, rad, r.h - 2 * rad}, c);
+    ui_fill(ui, (struct rect){r.x + r.w - rad, r.y + rad, rad, r.h - 2 * rad}, c);
+    const float pi = 3.14159265f;
+    float x0 = (float)(r.x + rad), x1 = (float)(r.x + r.w - rad);
+    float y0 = (float)(r.y + rad), y1 = (float)(r.y + r.h - rad);
+    fan(ui, x0, y0, (float)rad, pi, 1.5f * pi, c);
+    fan(ui, x1, y0, (float)rad, 1.5f * pi, 2 * pi, c);
+    fan(ui, x1, y1, (float)rad, 0, 0.5f * pi, c);
+    fan(ui, x0, y1, (float)rad, 0.5f * pi, pi, c);
+}
+
+void ui_circle(struct ui *ui, float cx, float cy, float radius, SDL_Color c)
+{
+    fan(ui, cx, cy, radius, 0, 2 * 3.14159265f, c);
+}
+
+void ui_thick_line(struct ui *ui, float x1, float y1, float x2, float y2, float width,
+                   SDL_Color c)
+{
+    float dx = x2 - x1, dy = y2 - y1, len = sqrtf(dx * dx + dy * dy);
+    if (len <= 0)
+        return;
+    float nx = -dy / len * width / 2, ny = dx / len * width / 2;
+    SDL_Vertex v[4] = {{{x1 + nx, y1 + ny}, c, {0, 0}},
+                       {{x2 + nx, y2 + ny}, c, {0, 0}},
+                       {{x2 - nx, y2 - ny}, c, {0, 0}},
+                       {{x1 - nx, y1 - ny}, c, {0, 0}}};
+    int idx[6] = {0, 1, 2, 0, 2, 3};
+    SDL_RenderGeometry(ui->ren, NULL, v, 4, idx, 6);
+    ui_circle(ui, x1, y1, width / 2, c);
+    ui_circle(ui, x2, y2, width / 2, c);
+}
+
+bool ui_text_rtl(const struct ui *ui, const char *text)
+{
+    /* Text in the screen's language follows it; a stray ad in another
+     * script keeps its own direction. */
+    return ui->rtl || text_is_rtl(text);
+}
+
+int ui_text(struct ui *ui, const char *id, struct rect r, const char *text,
+            const struct text_style *st, enum text_align align, bool wrap, bool vcenter)
+{
+    if (!text || !*text)
+        return 0;
+    bool rtl = ui_text_rtl(ui, text);
+    const struct text_block *b = text_cache_get(ui->tc, text, st, wrap ? r.w : 0, align, rtl);
+    if (id)
+        ui_register(ui, id, r, UI_LABEL, false, text);
+    else
+        ui_register(ui, NULL, r, UI_LABEL, false, text);
+    if (!b->tex)
+        return b->h;
+    bool left = (align == ALIGN_START) != rtl;
+    int x = align == ALIGN_CENTER ? r.x + (r.w - b->w) / 2 : left ? r.x : r.x + r.w - b->w;
+    int y = vcenter ? r.y + (r.h - b->h) / 2 : r.y;
+    SDL_Rect dst = {x, y, b->w, b->h};
+    SDL_Rect clip = {r.x, vcenter ? r.y : y, r.w, vcenter ? r.h : b->h};
+    if (b->w > r.w) {
+        /* Wider than its box (an unbreakable word): clip, never spill. */
+        SDL_RenderSetClipRect(ui->ren, &clip);
+        SDL_RenderCopy(ui->ren, b->tex, NULL, &dst);
+        SDL_RenderSetClipRect(ui->ren, NULL);
+    } else {
+        SDL_RenderCopy(ui->ren, b->tex, NULL, &dst);
+    }
+    return b->h;
+}
+
+/* ---- input ---- */
+
+static bool inside(struct rect r, int x, int y)
+{
+    return x >= r.x && y >= r.y && x < r.x + r.w && y < r.y + r.h;
+}
+
+static const struct widget *hit(const struct ui *ui, int x, int y, bool lists)
+{
+    for (size_t i = ui->n; i-- > 0;) {
+        const struct widget *w = &ui->widgets[i];
+        if (!inside(w->r, x, y))
+            continue;
+        if (lists ? w->kind == UI_LIST : w->interactive)
+            return w;
+        if (!lists && w->kind == UI_AREA)
+            return NULL; /* a modal's backdrop swallows what is under it */
+    }
+    return NULL;
+}
+
+bool ui_press(struct ui *ui, int x, int y, uint64_t t)
+{
+    const struct widget *w = hit(ui, x, y, false);
+    const struct widget *l = hit(ui, x, y, true);
+    snprintf(ui->pressed, sizeof ui->pressed, "%s", w ? w->id : "");
+    ui->pressing = true;
+    ui->dragging = false;
+    ui->press_x = ui->last_x = x;
+    ui->press_y = ui->last_y = y;
+    ui->press_t = ui->last_t = t;
+    ui->drag_list = l ? l->list : NULL;
+    ui->drag_velocity = 0;
+    if (ui->drag_list)
+        ui->drag_list->velocity = 0;
+    return w != NULL;
+}
+
+static void clamp_list(struct ui_list *l)
+{
+    float max = l->content_h - l->view_h;
+    if (max < 0)
+        max = 0;
+    if (l->offset > max) {
+        l->offset = max;
+        l->velocity = 0;
+    }
+    if (l->offset < 0) {
+        l->offset = 0;
+        l->velocity = 0;
+    }
+}
+
+bool ui_move(struct ui *ui, int x, int y, uint64_t t)
+{
+    if (!ui->pressing)
+        return false;
+    float dx = (float)(x - ui->press_x), dy = (float)(y - ui->press_y);
+    if (!ui->dragging && sqrtf(dx * dx + dy * dy) > UI_SLOP_MM * ui->px_per_mm) {
+        ui->pressed[0] = '\0'; /* a drag is never a tap */
+        ui->dragging = ui->drag_list != NULL;
+    }
+    bool changed = false;
+    if (ui->dragging) {
+        float step = (float)(ui->last_y - y);
+        ui->drag_list->offset += step;
+        clamp_list(ui->drag_list);
+        float dt = (float)(t - ui->last_t) / 1000.0f;
+        if (dt > 0)
+            ui->drag_velocity = 0.6f * ui->drag_velocity + 0.4f * step / dt;
+        changed = step != 0;
+    }
+    ui->last_x = x;
+    ui->last_y = y;
+    ui->last_t = t;
+    return changed;
+}
+
+bool ui_release(struct ui *ui, int x, int y, uint64_t t, char tapped[UI_ID_MAX])
+{
+    ui_move(ui, x, y, t);
+    bool was_tap = false;
+    if (ui->dragging) {
+        /* A finger that stopped before lifting does not fling. */
+        if (t - ui->last_t < 100 || ui->last_t == t)
+            ui->drag_list->velocity = ui->drag_velocity;
+    } else if (ui->pressed[0]) {
+        const struct widget *w = hit(ui, x, y, false);
+        if (w && strcmp(w->id, ui->pressed) == 0) {
+            snprintf(tapped, UI_ID_MAX, "%s", w->id);
+            was_tap = true;
+        }
+    }
+    ui->pressing = ui->dragging = false;
+    ui->pressed[0] = '\0';
+    ui->drag_list = NULL;
+    return was_tap;
+}
+
+void ui_cancel_press(struct ui *ui)
+{
+    ui->pressing = ui->dragging = false;
+    ui->pressed[0] = '\0';
+    ui->drag_list = NULL;
+}
+
+uint64_t ui_held(const struct ui *ui, const char *id, uint64_t now)
+{
+    if (!ui->pressing || ui->dragging || strcmp(ui->pressed, id) != 0)
+        return 0;
+    return now - ui->press_t;
+}
+
+bool ui_animate(struct ui *ui, struct ui_list *lists[], int n, float dt_s)
+{
+    bool moving = false;
+    for (int i = 0; i < n; i++) {
+        struct ui_list *l = lists[i];
+        if (!l || (ui->dragging && ui->drag_list == l))
+            continue;
+        if (fabsf(l->velocity) < 20.0f) {
+            l->velocity = 0;
+            continue;
+        }
+        l->offset += l->velocity * dt_s;
+        l->velocity *= expf(-3.0f * dt_s);
+        clamp_list(l);
+        moving = true;
+    }
+    return moving;
+}
+
+/* ---- queries ---- */
+
+const struct widget *ui_find(const struct ui *ui, const char *id)
+{
+    for (size_t i = ui->n; i-- > 0;) {
+        const struct widget *w = &ui->widgets[i];
+        if (strcmp(w->id, id) == 0 && w->r.w > 0 && w->r.h > 0 && w->r.x < ui->w &&
+            w->r.y < ui->h && w->r.x + w->r.w > 0 && w->r.y + w->r.h > 0)
+            return w;
+    }
+    return NULL;
+}
+
+const char *ui_widget_text(const struct ui *ui, const struct widget *w)
+{
+    return ui->texts.data ? ui->texts.data + w->text_off : "";
+}
+
+bool ui_has_text(const struct ui *ui, const char *text)
+{
+    for (size_t i = 0; i < ui->n; i++) {
+        const struct widget *w = &ui->widgets[i];
+        if (w->text_off && w->r.y < ui->h && w->r.y + w->r.h > 0 &&
+            strstr(ui_widget_text(ui, w), text))
+            return true;
+    }
+    return false;
+}
+
+void ui_dump(const struct ui *ui, struct buf *out)
+{
+    static const char *const kinds[] = {"button", "label", "key",  "list",
+                                        "item",   "area",  "dots", "image"};
+    for (size_t i = 0; i < ui->n; i++) {
+        const struct widget *w = &ui->widgets[i];
+        if (!w->id[0])
+            continue;
+        buf_printf(out, "%s\t%d\t%d\t%d\t%d\t%s\t", w->id, w->r.x, w->r.y, w->r.w, w->r.h,
+                   kinds[w->kind]);
+        for (const char *p = ui_widget_text(ui, w); *p; p++)
+            buf_putc(out, *p == '\n' || *p == '\t' ? ' ' : *p);
+        buf_putc(out, '\n');
+    }
+}

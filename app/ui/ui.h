@@ -1,0 +1,153 @@
+/*
+ * ui.h — the widget layer. Immediate mode: each frame a screen calls the
+ * widget functions in drawing order; each call draws and registers the
+ * widget (stable id, rectangle, text) for hit testing, the script driver's
+ * `tap ID` / `expect ID` / `expect-text`, and --dump-ui.
+ *
+ * Screens lay out left-to-right in window pixels; in a right-to-left
+ * language the layer mirrors every rectangle (x → W - x - w) unless the
+ * widget asks not to (digit pads keep their order), and `start`/`end`
+ * alignment follows the direction.
+ *
+ * Input reaches the layer as press/move/release with a time. A release on
+ * the widget that was pressed is a tap (delivered to the screen by id); a
+ * move of more than UI_SLOP_MM over a list turns the press into a drag that
+ * scrolls it, with kinetic scrolling after release.
+ */
+#ifndef SKRANKE_UI_H
+#define SKRANKE_UI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <SDL.h>
+
+#include "text.h"
+#include "util.h"
+
+#define UI_ID_MAX 64
+#define UI_SLOP_MM 2.0f
+#define UI_MIN_TARGET_MM 9.0f
+
+struct rect {
+    int x, y, w, h;
+};
+
+enum ui_kind { UI_BUTTON, UI_LABEL, UI_KEY, UI_LIST, UI_ITEM, UI_AREA, UI_DOTS, UI_IMAGE };
+
+struct widget {
+    char id[UI_ID_MAX];
+    struct rect r; /* on screen, after mirroring */
+    enum ui_kind kind;
+    bool interactive;
+    size_t text_off; /* into ui.texts; "" when none */
+    struct ui_list *list;
+};
+
+/* Scroll state of a list, owned by its screen. */
+struct ui_list {
+    float offset;   /* pixels scrolled from the top */
+    float velocity; /* pixels per second, after a fling */
+    float content_h, view_h;
+};
+
+/* Colours; every text/background pair used has contrast ≥ 4.5:1 (tested). */
+extern const SDL_Color UI_BG, UI_SURFACE, UI_TEXT, UI_MUTED, UI_PRIMARY, UI_ON_PRIMARY,
+    UI_BORDER, UI_PRESSED, UI_FOCUS, UI_WARN_BG, UI_WARN_TEXT, UI_OVERLAY;
+
+struct ui {
+    SDL_Renderer *ren;
+    struct text_cache *tc;
+    int w, h;
+    float u;         /* 1% of the shorter side, in pixels */
+    float px_per_mm; /* from the configured screen size */
+    bool rtl;
+
+    struct widget *widgets;
+    size_t n, cap;
+    struct buf texts;
+
+    /* Input state, kept across frames. */
+    char pressed[UI_ID_MAX];
+    bool pressing, dragging;
+    int press_x, press_y, last_x, last_y;
+    uint64_t press_t, last_t;
+    struct ui_list *drag_list;
+    float drag_velocity;
+    bool mirror_off; /* set by a widget call for its own rectangle */
+};
+
+void ui_init(struct ui *ui, SDL_Renderer *ren, struct text_cache *tc, int w, int h,
+             float screen_inches);
+void ui_deinit(struct ui *ui);
+void ui_resize(struct ui *ui, int w, int h, float screen_inches);
+
+/* Starts a frame: forgets last frame's widgets and clears the screen. */
+void ui_begin(struct ui *ui);
+
+/* Screen rectangle for a layout rectangle (mirrored in right-to-left). */
+struct rect ui_place(const struct ui *ui, struct rect r, bool mirror);
+int ui_px(const struct ui *ui, float units); /* units of 1% of the shorter side */
+
+/* Registration (used by the widget files). Returns the widget. */
+struct widget *ui_register(struct ui *ui, const char *id, struct rect screen_rect,
+                           enum ui_kind kind, bool interactive, const char *text);
+
+/* Drawing primitives, in screen coordinates. */
+void ui_fill(struct ui *ui, struct rect r, SDL_Color c);
+void ui_round_rect(struct ui *ui, struct rect r, int radius, SDL_Color c);
+void ui_circle(struct ui *ui, float cx, float cy, float radius, SDL_Color c);
+void ui_thick_line(struct ui *ui, float x1, float y1, float x2, float y2, float width,
+                   SDL_Color c);
+/* Text inside r (screen coordinates), aligned and vertically centred;
+ * wrapped to r.w when wrap. Returns the block's height. The text is recorded
+ * for expect-text under the given widget id (or as a label when id is NULL). */
+int ui_text(struct ui *ui, const char *id, struct rect r, const char *text,
+            const struct text_style *st, enum text_align align, bool wrap, bool vcenter);
+bool ui_text_rtl(const struct ui *ui, const char *text);
+
+/* ---- widgets (layout rectangles; mirrored in right-to-left) ---- */
+
+enum ui_button_style { BTN_PRIMARY, BTN_SECONDARY, BTN_QUIET, BTN_SELECTED };
+
+void ui_button(struct ui *ui, const char *id, struct rect r, const char *label,
+               const char *sublabel, enum ui_button_style style);
+/* A label: wrapped to r.w, aligned start/center/end. Returns its height. */
+int ui_label(struct ui *ui, struct rect r, const char *text, int size, bool bold,
+             SDL_Color color, enum text_align align);
+/* A pad of keys with ids "<prefix>.<key>", laid out in cols columns; keys
+ * are labels (UTF-8); never mirrored. */
+void ui_keypad(struct ui *ui, const char *prefix, struct rect r, const char *const *keys,
+               const char *const *labels, int n, int cols);
+/* The on-screen keyboard with æ ø å: ids "<prefix>.key.<char>", plus
+ * "<prefix>.key.space" and "<prefix>.key.del". */
+void ui_keyboard(struct ui *ui, const char *prefix, struct rect r);
+/* Progress dots: current of total (1-based). */
+void ui_dots(struct ui *ui, struct rect r, int current, int total, const char *text);
+/* A scrolling list: calls item(i, rect) for the visible items; item rects
+ * are in layout coordinates. Ids of items are the item callback's. */
+void ui_list(struct ui *ui, const char *id, struct rect r, struct ui_list *st, int n_items,
+             int item_h, void (*item)(struct ui *, int index, struct rect, void *), void *ctx);
+/* A dimmed backdrop and a centred panel; returns the panel's layout rect. */
+struct rect ui_modal(struct ui *ui, float w_units, float h_units);
+
+/* ---- input ---- */
+
+/* The id tapped, copied into tapped, or false. */
+bool ui_press(struct ui *ui, int x, int y, uint64_t t);
+bool ui_move(struct ui *ui, int x, int y, uint64_t t); /* true: needs a redraw */
+bool ui_release(struct ui *ui, int x, int y, uint64_t t, char tapped[UI_ID_MAX]);
+/* Advances kinetic scrolling; true while something still moves. */
+bool ui_animate(struct ui *ui, struct ui_list *lists[], int n, float dt_s);
+/* How long the current press has been held on widget id (0 when not). */
+uint64_t ui_held(const struct ui *ui, const char *id, uint64_t now);
+void ui_cancel_press(struct ui *ui);
+
+/* ---- queries (script driver, tests) ---- */
+const struct widget *ui_find(const struct ui *ui, const char *id);
+const char *ui_widget_text(const struct ui *ui, const struct widget *w);
+bool ui_has_text(const struct ui *ui, const char *text);
+/* Lines "id x y w h kind text" for --dump-ui. */
+void ui_dump(const struct ui *ui, struct buf *out);
+
+#endif

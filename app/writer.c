@@ -1,0 +1,146 @@
+/*
+ * writer.c — the background writer; see writer.h. A fixed ring of jobs under
+ * one SDL mutex; the thread takes the oldest, writes it with the mutex
+ * released, and removes it only after the store acknowledged it.
+ */
+#include "writer.h"
+
+#include <string.h>
+
+#include <SDL.h>
+
+#include "util.h"
+
+#define QUEUE 256
+#define RETRY_MS 5000
+
+struct writer {
+    struct store *store;
+    SDL_Thread *thread;
+    SDL_mutex *lock;
+    SDL_cond *wake, *idle;
+    struct write_job jobs[QUEUE];
+    uint64_t submitted[QUEUE];
+    size_t head, count;
+    bool stop;
+    size_t failures;
+    char why[200];
+};
+
+static int run(void *arg)
+{
+    struct writer *w = arg;
+    SDL_LockMutex(w->lock);
+    for (;;) {
+        while (!w->count && !w->stop)
+            SDL_CondWait(w->wake, w->lock);
+        if (!w->count && w->stop)
+            break;
+        struct write_job job = w->jobs[w->head];
+        SDL_UnlockMutex(w->lock);
+        int rc = job.kind == WRITE_RESPONSE ? store_put_response(w->store, &job.response)
+                                            : store_put_checkin(w->store, &job.checkin);
+        SDL_LockMutex(w->lock);
+        if (rc == STORE_OK || rc == STORE_EEXIST || rc == STORE_EINVAL) {
+            if (rc != STORE_OK) {
+                /* EEXIST: written before a retry; EINVAL: a bug upstream,
+                 * retrying cannot help. Either way it is logged. */
+                log_msg("writer", "record not stored again: %s", store_strerror(rc));
+            }
+            w->head = (w->head + 1) % QUEUE;
+            w->count--;
+            if (!w->count)
+                SDL_CondBroadcast(w->idle);
+        } else {
+            w->failures++;
+            snprintf(w->why, sizeof w->why, "%s", store_strerror(rc));
+            log_msg("writer", "a record could not be stored, retrying: %s", w->why);
+            if (!w->stop)
+                SDL_CondWaitTimeout(w->wake, w->lock, RETRY_MS);
+            else
+                break;
+        }
+    }
+    SDL_CondBroadcast(w->idle);
+    SDL_UnlockMutex(w->lock);
+    return 0;
+}
+
+struct writer *writer_start(struct store *s)
+{
+    struct writer *w = xcalloc(1, sizeof *w);
+    w->store = s;
+    w->lock = SDL_CreateMutex();
+    w->wake = SDL_CreateCond();
+    w->idle = SDL_CreateCond();
+    w->thread = SDL_CreateThread(run, "skranke-writer", w);
+    if (!w->lock || !w->wake || !w->idle || !w->thread) {
+        log_msg("writer", "cannot start: %s", SDL_GetError());
+        abort();
+    }
+    return w;
+}
+
+void writer_submit(struct writer *w, const struct write_job *job)
+{
+    SDL_LockMutex(w->lock);
+    while (w->count == QUEUE) /* a full ring waits rather than drop */
+        SDL_CondWaitTimeout(w->idle, w->lock, 100);
+    size_t slot = (w->head + w->count) % QUEUE;
+    w->jobs[slot] = *job;
+    w->submitted[slot] = SDL_GetTicks64();
+    w->count++;
+    SDL_CondSignal(w->wake);
+    SDL_UnlockMutex(w->lock);
+}
+
+size_t writer_pending(struct writer *w, uint64_t *oldest_ms)
+{
+    SDL_LockMutex(w->lock);
+    size_t n = w->count;
+    if (oldest_ms)
+        *oldest_ms = n ? w->submitted[w->head] : 0;
+    SDL_UnlockMutex(w->lock);
+    return n;
+}
+
+size_t writer_failures(struct writer *w, char *why, size_t cap)
+{
+    SDL_LockMutex(w->lock);
+    size_t n = w->failures;
+    if (why && cap)
+        snprintf(why, cap, "%s", w->why);
+    SDL_UnlockMutex(w->lock);
+    return n;
+}
+
+bool writer_drain(struct writer *w, uint32_t timeout_ms)
+{
+    uint64_t end = SDL_GetTicks64() + timeout_ms;
+    SDL_LockMutex(w->lock);
+    while (w->count && SDL_GetTicks64() < end)
+        SDL_CondWaitTimeout(w->idle, w->lock, 50);
+    bool empty = w->count == 0;
+    SDL_UnlockMutex(w->lock);
+    return empty;
+}
+
+void writer_stop(struct writer *w, uint32_t timeout_ms)
+{
+    if (!w)
+        return;
+    writer_drain(w, timeout_ms);
+    SDL_LockMutex(w->lock);
+    w->stop = true;
+    if (w->count)
+        log_msg("writer", "%zu record(s) could not be stored before shutdown", w->count);
+    SDL_CondSignal(w->wake);
+    SDL_UnlockMutex(w->lock);
+    SDL_WaitThread(w->thread, NULL);
+    SDL_DestroyCond(w->wake);
+    SDL_DestroyCond(w->idle);
+    SDL_DestroyMutex(w->lock);
+    /* Answers lived here; leave nothing readable in freed memory. */
+    memset(w->jobs, 0, sizeof w->jobs);
+    free(w);
+}

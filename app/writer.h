@@ -1,0 +1,41 @@
+/*
+ * writer.h — stores citizens' records off the UI thread.
+ *
+ * The UI submits a record and moves on at once; a background thread writes
+ * it through the store's durable path. A write that fails (disk full, I/O
+ * error) is kept in memory, retried every few seconds, and reported: it is
+ * never silently dropped. writer_stop() waits for the queue (bounded) so
+ * that a clean shutdown loses nothing.
+ */
+#ifndef SKRANKE_WRITER_H
+#define SKRANKE_WRITER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+enum write_kind { WRITE_RESPONSE, WRITE_CHECKIN };
+
+struct write_job {
+    enum write_kind kind;
+    struct response response;
+    struct checkin checkin;
+};
+
+struct writer;
+
+struct writer *writer_start(struct store *s);
+/* Stops the thread after the queue drained or timeout_ms passed; records
+ * still queued then are logged (they were never acknowledged durably). */
+void writer_stop(struct writer *w, uint32_t timeout_ms);
+void writer_submit(struct writer *w, const struct write_job *job);
+/* Records waiting; *oldest_ms is when the oldest was submitted (SDL ticks). */
+size_t writer_pending(struct writer *w, uint64_t *oldest_ms);
+/* Writes that failed so far, and the last reason. */
+size_t writer_failures(struct writer *w, char *why, size_t cap);
+/* Waits (real time) until the queue is empty or timeout_ms passed. */
+bool writer_drain(struct writer *w, uint32_t timeout_ms);
+
+#endif
