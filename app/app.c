@@ -70,8 +70,10 @@ void app_deinit(struct app *a)
 
 void app_set_lang(struct app *a, const char *code)
 {
-    snprintf(a->lang, sizeof a->lang, "%.7s", code);
-    a->ui.rtl = i18n_rtl(code);
+    char copy[sizeof a->lang];
+    snprintf(copy, sizeof copy, "%.7s", code); /* code may be a->lang itself */
+    memcpy(a->lang, copy, sizeof copy);
+    a->ui.rtl = i18n_rtl(a->lang);
     a->dirty = true;
 }
 
@@ -84,7 +86,7 @@ void app_go(struct app *a, const struct screen *s)
     a->dirty = true;
 }
 
-static const struct screen *const all_screens[] = {&screen_home};
+static const struct screen *const all_screens[] = {&screen_home, &screen_survey};
 
 void app_privacy_reset(struct app *a)
 {

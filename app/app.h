@@ -102,5 +102,6 @@ void app_privacy_reset(struct app *a);
 int app_chrome(struct app *a, struct ui *ui, const char *title, bool back);
 
 extern const struct screen screen_home;
+extern const struct screen screen_survey;
 
 #endif

@@ -17,7 +17,11 @@
 
 #include "loop.h"
 
+/* A tap as a person makes it: the finger rests 60 ms, and the next touch
+ * comes at least 400 ms later (a double tap is faster than that, and the
+ * survey ignores it on purpose). */
 #define TAP_MS 60
+#define SETTLE_MS 400
 
 static char err[512];
 
@@ -33,7 +37,7 @@ static void tap_at(struct app *a, int x, int y)
     loop_advance(a, a->now + TAP_MS);
     app_release(a, x, y);
     app_frame(a);
-    loop_advance(a, a->now + TAP_MS);
+    loop_advance(a, a->now + SETTLE_MS);
 }
 
 static bool tap_id(struct app *a, const char *id)

@@ -108,7 +108,8 @@ static TTF_Font *get_font(enum family fam, bool bold, int size)
 
 /* ---- bidi ---- */
 
-enum dir { D_L, D_R, D_N };
+/* Bidi classes, reduced: strong left, strong right, numbers, neutral. */
+enum dir { D_L, D_R, D_EN, D_N };
 
 static uint32_t next_cp(const char **p)
 {
@@ -141,11 +142,13 @@ static bool is_arabic(uint32_t cp)
 static enum dir classify(uint32_t cp)
 {
     if ((cp >= 0x0660 && cp <= 0x0669) || (cp >= 0x06F0 && cp <= 0x06F9))
-        return D_L; /* Arabic-Indic digits: numbers read left to right */
+        return D_EN; /* Arabic-Indic digits: numbers read left to right */
     if (is_arabic(cp) || (cp >= 0x0590 && cp <= 0x05FF) || (cp >= 0xFB1D && cp <= 0xFB4F))
         return D_R;
     if (cp < 0x80) {
-        if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9'))
+        if (cp >= '0' && cp <= '9')
+            return D_EN;
+        if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'))
             return D_L;
         return D_N;
     }
@@ -159,7 +162,7 @@ bool text_is_rtl(const char *text)
 {
     for (const char *p = text; *p;) {
         enum dir d = classify(next_cp(&p));
-        if (d != D_N)
+        if (d == D_L || d == D_R)
             return d == D_R;
     }
     return false;
@@ -197,6 +200,17 @@ static int bidi_runs(const char *line, size_t n, bool rtl, struct run *runs)
     }
     off[count] = n;
     enum dir base = rtl ? D_R : D_L;
+    /* W7: a number after left-to-right text (or at the start of a
+     * left-to-right paragraph) is part of it. */
+    enum dir strong = base;
+    for (size_t i = 0; i < count; i++) {
+        if (dir[i] == D_L || dir[i] == D_R)
+            strong = dir[i];
+        else if (dir[i] == D_EN && strong == D_L)
+            dir[i] = D_L;
+    }
+    /* N1, N2: neutrals between two of the same direction take it (numbers
+     * count as right-to-left here), others take the paragraph's. */
     for (size_t i = 0; i < count;) {
         if (dir[i] != D_N) {
             i++;
@@ -206,6 +220,10 @@ static int bidi_runs(const char *line, size_t n, bool rtl, struct run *runs)
         while (j < count && dir[j] == D_N)
             j++;
         enum dir before = i ? dir[i - 1] : base, after = j < count ? dir[j] : base;
+        if (before == D_EN)
+            before = D_R;
+        if (after == D_EN)
+            after = D_R;
         enum dir d = before == after ? before : base;
         for (size_t k = i; k < j; k++) {
             dir[k] = d;
@@ -232,7 +250,8 @@ static int bidi_runs(const char *line, size_t n, bool rtl, struct run *runs)
             break;
         }
         runs[nr] = (struct run){off[i], off[j] - off[i], dir[i], fam[i], 0, 0};
-        runs[nr].level = rtl ? (dir[i] == D_R ? 1 : 2) : (dir[i] == D_R ? 1 : 0);
+        /* I1, I2: levels from the resolved class and the paragraph's. */
+        runs[nr].level = dir[i] == D_R ? 1 : dir[i] == D_EN ? 2 : rtl ? 2 : 0;
         nr++;
         i = j;
     }
@@ -624,4 +643,16 @@ size_t text_cache_count(const struct text_cache *c)
 size_t text_cache_renders(const struct text_cache *c)
 {
     return c->renders;
+}
+
+void text_debug_order(const char *line, bool rtl, struct buf *out)
+{
+    struct run runs[MAX_RUNS];
+    int nr = bidi_runs(line, strlen(line), rtl, runs);
+    buf_clear(out);
+    for (int i = 0; i < nr; i++) {
+        if (i)
+            buf_putc(out, '|');
+        buf_put(out, line + runs[i].start, runs[i].len);
+    }
 }

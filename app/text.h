@@ -69,4 +69,9 @@ size_t text_cache_renders(const struct text_cache *c);
  * direction for text of unknown language, such as a job ad). */
 bool text_is_rtl(const char *text);
 
+/* For tests: the runs of one line in visual order (left to right),
+ * separated by '|'. */
+struct buf;
+void text_debug_order(const char *line, bool rtl, struct buf *out);
+
 #endif

@@ -178,7 +178,7 @@ static int grow_map(struct store *s)
     }
     pthread_rwlock_unlock(&s->resize_lock);
     if (rc == STORE_EFULL)
-        LOG("the store is full at its ceiling of %zu MiB", s->map_max / MIB);
+        LOG("the store is full at its ceiling of %.1f MiB", (double)s->map_max / (double)MIB);
     return rc;
 }
 

@@ -69,7 +69,14 @@ static void draw(struct app *a, struct ui *ui)
     }
 }
 
+static void tap(struct app *a, const char *id)
+{
+    if (strcmp(id, "home.survey") == 0)
+        app_go(a, &screen_survey);
+}
+
 const struct screen screen_home = {
     .name = "home",
     .draw = draw,
+    .tap = tap,
 };

@@ -1,0 +1,326 @@
+/*
+ * screen_survey.c — the dignity survey (PRODUCT.md, "The dignity survey"):
+ * intro → (who did you talk to?) → four statements → thank you.
+ *
+ * Anonymity is built in, not added: the answers live only in this file's
+ * state until the last statement is answered; then one response (id, date,
+ * site, unit, language, four answers — no time of day) goes to the
+ * background writer and the state is wiped. Leaving early (home, idle)
+ * wipes the state and nothing is written or logged.
+ *
+ * A double tap must not answer two statements: a tap that starts within
+ * DEBOUNCE_MS of a statement appearing is ignored.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "i18n.h"
+
+#define DEBOUNCE_MS 350
+#define THANKS_MS 8000
+#define MAX_UNITS 12
+
+enum step { INTRO, UNIT, Q1, Q2, Q3, Q4, THANKS };
+
+static struct {
+    enum step step;
+    uint8_t answers[STORE_QUESTIONS]; /* 0 = no answer */
+    bool answered[STORE_QUESTIONS];
+    char unit[STORE_TEXT_MAX + 1];
+    bool unit_chosen;
+    char units[MAX_UNITS][STORE_TEXT_MAX + 1];
+    int n_units;
+    uint64_t shown_at, thanks_until;
+} sv;
+
+static void show(struct app *a, enum step s)
+{
+    sv.step = s;
+    sv.shown_at = a->now;
+    a->dirty = true;
+}
+
+static void forget(struct app *a)
+{
+    (void)a;
+    memset(&sv, 0, sizeof sv);
+}
+
+static void load_units(struct app *a)
+{
+    struct buf v;
+    buf_init(&v);
+    sv.n_units = 0;
+    sv.unit[0] = '\0';
+    store_config_get(a->store, "unit", &v);
+    if (v.len) {
+        /* A kiosk with a fixed unit asks nothing. */
+        snprintf(sv.unit, sizeof sv.unit, "%s", v.data);
+        sv.unit_chosen = true;
+    } else if (store_config_get(a->store, "units", &v) == STORE_OK && v.len) {
+        char *save = NULL;
+        for (char *t = strtok_r(v.data, ",", &save); t && sv.n_units < MAX_UNITS;
+             t = strtok_r(NULL, ",", &save)) {
+            while (*t == ' ')
+                t++;
+            snprintf(sv.units[sv.n_units++], sizeof sv.units[0], "%s", t);
+        }
+    }
+    buf_free(&v);
+}
+
+static void enter(struct app *a)
+{
+    forget(a);
+    load_units(a);
+    show(a, INTRO);
+}
+
+static enum step first_question(void)
+{
+    return sv.n_units && !sv.unit_chosen ? UNIT : Q1;
+}
+
+static void finish(struct app *a)
+{
+    struct write_job job = {.kind = WRITE_RESPONSE};
+    struct response *r = &job.response;
+    store_new_id(r->id);
+    clock_date(app_wall(a), r->date);
+    snprintf(r->site, sizeof r->site, "%s", a->site);
+    snprintf(r->unit, sizeof r->unit, "%s", sv.unit);
+    snprintf(r->language, sizeof r->language, "%s", a->lang);
+    memcpy(r->answers, sv.answers, sizeof r->answers);
+    writer_submit(a->writer, &job);
+    memset(&job, 0, sizeof job);
+    /* The answers are on their way to the store; keep nothing here. */
+    memset(sv.answers, 0, sizeof sv.answers);
+    memset(sv.answered, 0, sizeof sv.answered);
+    sv.thanks_until = a->now + THANKS_MS;
+    show(a, THANKS);
+}
+
+static void tap(struct app *a, const char *id)
+{
+    if (strcmp(id, "nav.back") == 0) {
+        if (sv.step == Q1)
+            show(a, first_question() == UNIT || (sv.n_units && !sv.unit_chosen) ? UNIT : INTRO);
+        else if (sv.step == UNIT)
+            show(a, INTRO);
+        else if (sv.step > Q1 && sv.step <= Q4)
+            show(a, sv.step - 1);
+        return;
+    }
+    if (sv.step == INTRO && strcmp(id, "survey.start") == 0) {
+        show(a, first_question());
+        return;
+    }
+    if (sv.step == UNIT && strncmp(id, "survey.unit.", 12) == 0) {
+        const char *which = id + 12;
+        if (strcmp(which, "skip") == 0) {
+            sv.unit[0] = '\0';
+        } else {
+            int n = atoi(which);
+            if (n < 1 || n > sv.n_units)
+                return;
+            snprintf(sv.unit, sizeof sv.unit, "%s", sv.units[n - 1]);
+        }
+        show(a, Q1);
+        return;
+    }
+    if (sv.step >= Q1 && sv.step <= Q4 && strncmp(id, "survey.answer.", 14) == 0) {
+        if (a->ui.press_t < sv.shown_at + DEBOUNCE_MS)
+            return; /* the second half of a double tap */
+        const char *which = id + 14;
+        int q = sv.step - Q1, v = strcmp(which, "skip") == 0 ? 0 : atoi(which);
+        if (v < 0 || v > 5 || (v == 0 && strcmp(which, "skip") != 0))
+            return;
+        sv.answers[q] = (uint8_t)v;
+        sv.answered[q] = true;
+        if (sv.step == Q4)
+            finish(a);
+        else
+            show(a, sv.step + 1);
+    }
+}
+
+/* ---- drawing ---- */
+
+static const SDL_Color face_colors[5] = {
+    {0xF2, 0xB8, 0xA8, 0xFF}, {0xF7, 0xD3, 0xA6, 0xFF}, {0xF2, 0xE4, 0xA0, 0xFF},
+    {0xCF, 0xE6, 0xA8, 0xFF}, {0xAD, 0xDB, 0xB0, 0xFF},
+};
+
+/* A face whose mouth says the answer, so colour is never the only cue. */
+static void smiley(struct ui *ui, float cx, float cy, float r, int level)
+{
+    ui_circle(ui, cx, cy, r, UI_TEXT);
+    ui_circle(ui, cx, cy, r * 0.93f, face_colors[level - 1]);
+    float eye = r * 0.11f;
+    ui_circle(ui, cx - r * 0.33f, cy - r * 0.25f, eye, UI_TEXT);
+    ui_circle(ui, cx + r * 0.33f, cy - r * 0.25f, eye, UI_TEXT);
+    /* Mouth: a parabola from frown (-1) to smile (+1). */
+    float curve = (float)(level - 3) / 2.0f, w = r * 0.48f, my = cy + r * 0.38f;
+    float px = cx - w, py = my - curve * r * 0.2f;
+    for (int i = 1; i <= 12; i++) {
+        float t = -1.0f + 2.0f * (float)i / 12.0f;
+        float x = cx + w * t, y = my - curve * r * 0.2f + curve * r * 0.4f * (1.0f - t * t);
+        ui_thick_line(ui, px, py, x, y, r * 0.09f, UI_TEXT);
+        px = x;
+        py = y;
+    }
+}
+
+static void draw_intro(struct app *a, struct ui *ui, int top)
+{
+    int m = ui_px(ui, 4), W = ui->w;
+    int y = top + ui_px(ui, 2);
+    y += ui_label(ui, (struct rect){m, y, W - 2 * m, ui_px(ui, 20)}, T(a, "survey.intro"),
+                  ui_px(ui, 3.8f), false, UI_TEXT, ALIGN_START);
+    int bw = ui_px(ui, 40), bh = ui_px(ui, 13);
+    y += ui_px(ui, 5);
+    ui_button(ui, "survey.start", (struct rect){(W - bw) / 2, y, bw, bh}, T(a, "survey.start"),
+              NULL, BTN_PRIMARY);
+    /* The language can still change here; nothing is lost. */
+    int n = a->n_langs, gap = ui_px(ui, 2), lw = ui_px(ui, 24), lh = ui_px(ui, 10);
+    if (n * lw + (n - 1) * gap > W - 2 * m)
+        lw = (W - 2 * m - (n - 1) * gap) / n;
+    int x = (W - (n * lw + (n - 1) * gap)) / 2, ly = ui->h - m - lh;
+    for (int i = 0; i < n; i++) {
+        char id[UI_ID_MAX];
+        snprintf(id, sizeof id, "home.lang.%s", a->langs[i]);
+        ui_button(ui, id, (struct rect){x + i * (lw + gap), ly, lw, lh},
+                  i18n_get(a->langs[i], "@name"), NULL,
+                  strcmp(a->langs[i], a->lang) == 0 ? BTN_SELECTED : BTN_SECONDARY);
+    }
+}
+
+static void draw_units(struct app *a, struct ui *ui, int top)
+{
+    int m = ui_px(ui, 4), W = ui->w, H = ui->h;
+    struct text_style st = {ui_px(ui, 5), true, UI_TEXT};
+    ui_text(ui, NULL, ui_place(ui, (struct rect){m, top, W - 2 * m, ui_px(ui, 10)}, true),
+            T(a, "survey.unit.title"), &st, ALIGN_START, true, true);
+    int n = sv.n_units + 1, cols = W > H ? 2 : 1, gap = ui_px(ui, 2);
+    int rows = (n + cols - 1) / cols, y0 = top + ui_px(ui, 12);
+    int bh = (H - y0 - m - (rows - 1) * gap) / rows;
+    bh = bh > ui_px(ui, 13) ? ui_px(ui, 13) : bh;
+    int bw = (W - 2 * m - (cols - 1) * gap) / cols;
+    for (int i = 0; i < n; i++) {
+        char id[UI_ID_MAX];
+        if (i < sv.n_units)
+            snprintf(id, sizeof id, "survey.unit.%d", i + 1);
+        else
+            snprintf(id, sizeof id, "survey.unit.skip");
+        struct rect r = {m + (i % cols) * (bw + gap), y0 + (i / cols) * (bh + gap), bw, bh};
+        bool chosen = i < sv.n_units && strcmp(sv.unit, sv.units[i]) == 0;
+        ui_button(ui, id, r, i < sv.n_units ? sv.units[i] : T(a, "survey.unit.skip"), NULL,
+                  chosen ? BTN_SELECTED : BTN_SECONDARY);
+    }
+}
+
+static void draw_question(struct app *a, struct ui *ui, int top)
+{
+    static const char *const keys[STORE_QUESTIONS] = {
+        "survey.q.empowerment", "survey.q.ressourcefokus", "survey.q.progression",
+        "survey.q.vaerdighed"};
+    int q = sv.step - Q1, m = ui_px(ui, 3), W = ui->w, H = ui->h;
+    struct buf progress;
+    buf_init(&progress);
+    i18n_fmt(a->lang, "survey.progress", q + 1, &progress);
+    ui_dots(ui, (struct rect){m, top, W - 2 * m, ui_px(ui, 7)}, q + 1, STORE_QUESTIONS,
+            progress.data);
+    buf_free(&progress);
+    int y = top + ui_px(ui, 10);
+    struct text_style st = {ui_px(ui, 6), true, UI_TEXT};
+    struct rect tr = {m, y, W - 2 * m, ui_px(ui, 18)};
+    ui_text(ui, "survey.statement", tr, T(a, keys[q]), &st, ALIGN_CENTER, true, true);
+    y += tr.h + ui_px(ui, 2);
+
+    int skip_h = ui_px(ui, 11), gap = ui_px(ui, 1.5f);
+    int face_h = H - y - skip_h - 2 * m - ui_px(ui, 2);
+    int cell = (W - 2 * m - 4 * gap) / 5;
+    if (face_h > cell * 3 / 2)
+        face_h = cell * 3 / 2;
+    for (int level = 1; level <= 5; level++) {
+        char id[UI_ID_MAX], key[16];
+        snprintf(id, sizeof id, "survey.answer.%d", level);
+        snprintf(key, sizeof key, "survey.a.%d", level);
+        struct rect lr = {m + (level - 1) * (cell + gap), y, cell, face_h};
+        struct rect r = ui_place(ui, lr, true);
+        bool chosen = sv.answered[q] && sv.answers[q] == level;
+        bool pressed = ui->pressing && strcmp(ui->pressed, id) == 0;
+        if (chosen || pressed) {
+            ui_round_rect(ui, r, ui_px(ui, 2), chosen ? UI_FOCUS : UI_BORDER);
+            int bw = ui_px(ui, 0.7f);
+            ui_round_rect(ui, (struct rect){r.x + bw, r.y + bw, r.w - 2 * bw, r.h - 2 * bw},
+                          ui_px(ui, 2) - bw, (SDL_Color){0xFF, 0xF6, 0xE0, 0xFF});
+        }
+        ui_register(ui, id, r, UI_BUTTON, true, T(a, key));
+        float rad = (float)(r.w < face_h * 2 / 3 ? r.w : face_h * 2 / 3) * 0.36f;
+        smiley(ui, (float)r.x + (float)r.w / 2, (float)r.y + rad + (float)ui_px(ui, 2), rad,
+               level);
+        struct text_style ls = {ui_px(ui, 2.7f), chosen, UI_TEXT};
+        int ty = r.y + (int)(2 * rad) + ui_px(ui, 3);
+        ui_text(ui, NULL, (struct rect){r.x + ui_px(ui, 0.8f), ty, r.w - ui_px(ui, 1.6f),
+                                        r.y + r.h - ty},
+                T(a, key), &ls, ALIGN_CENTER, true, false);
+    }
+    int sw = ui_px(ui, 60);
+    sw = sw > W - 2 * m ? W - 2 * m : sw;
+    bool skipped = sv.answered[q] && sv.answers[q] == 0;
+    ui_button(ui, "survey.answer.skip", (struct rect){(W - sw) / 2, H - m - skip_h, sw, skip_h},
+              T(a, "survey.a.skip"), NULL, skipped ? BTN_SELECTED : BTN_SECONDARY);
+}
+
+static void draw_thanks(struct app *a, struct ui *ui)
+{
+    int m = ui_px(ui, 4), W = ui->w, H = ui->h;
+    struct rect r = {m, H / 2 - ui_px(ui, 16), W - 2 * m, ui_px(ui, 32)};
+    ui_register(ui, "survey.thanks", r, UI_LABEL, false, T(a, "survey.thanks"));
+    smiley(ui, (float)W / 2, (float)(r.y - ui_px(ui, 8)), (float)ui_px(ui, 8), 5);
+    struct text_style big = {ui_px(ui, 7), true, UI_TEXT}, sub = {ui_px(ui, 3.8f), false, UI_TEXT};
+    ui_text(ui, NULL, (struct rect){r.x, r.y + ui_px(ui, 4), r.w, ui_px(ui, 12)},
+            T(a, "survey.thanks"), &big, ALIGN_CENTER, true, true);
+    ui_text(ui, NULL, (struct rect){r.x, r.y + ui_px(ui, 17), r.w, ui_px(ui, 8)},
+            T(a, "survey.thanks.sub"), &sub, ALIGN_CENTER, true, true);
+}
+
+static void draw(struct app *a, struct ui *ui)
+{
+    if (sv.step == THANKS) {
+        draw_thanks(a, ui);
+        return;
+    }
+    bool back = sv.step != INTRO;
+    int top = app_chrome(a, ui, T(a, "home.survey"), back);
+    switch (sv.step) {
+    case INTRO: draw_intro(a, ui, top); break;
+    case UNIT: draw_units(a, ui, top); break;
+    default: draw_question(a, ui, top); break;
+    }
+}
+
+static uint64_t next_wake(const struct app *a)
+{
+    (void)a;
+    return sv.step == THANKS ? sv.thanks_until : 0;
+}
+
+static void tick(struct app *a)
+{
+    if (sv.step == THANKS && a->now >= sv.thanks_until)
+        app_privacy_reset(a);
+}
+
+const struct screen screen_survey = {
+    .name = "survey",
+    .enter = enter,
+    .draw = draw,
+    .tap = tap,
+    .forget = forget,
+    .next_wake = next_wake,
+    .tick = tick,
+};
