@@ -86,7 +86,8 @@ void app_go(struct app *a, const struct screen *s)
     a->dirty = true;
 }
 
-static const struct screen *const all_screens[] = {&screen_home, &screen_survey};
+static const struct screen *const all_screens[] = {&screen_home, &screen_survey,
+                                                   &screen_checkin};
 
 void app_privacy_reset(struct app *a)
 {

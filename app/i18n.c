@@ -193,18 +193,31 @@ bool i18n_rtl(const char *code)
     return l && l->rtl;
 }
 
-const char *i18n_fmt(const char *code, const char *key, long n, struct buf *out)
+static const char *substitute(const char *v, const char *mark, const char *text,
+                              struct buf *out)
 {
-    const char *v = i18n_get(code, key), *at = strstr(v, "{n}");
+    const char *at = strstr(v, mark);
     buf_clear(out);
     if (!at) {
         buf_puts(out, v);
         return out->data;
     }
     buf_put(out, v, (size_t)(at - v));
-    buf_printf(out, "%ld", n);
-    buf_puts(out, at + 3);
+    buf_puts(out, text);
+    buf_puts(out, at + strlen(mark));
     return out->data;
+}
+
+const char *i18n_fmt(const char *code, const char *key, long n, struct buf *out)
+{
+    char num[24];
+    snprintf(num, sizeof num, "%ld", n);
+    return substitute(i18n_get(code, key), "{n}", num, out);
+}
+
+const char *i18n_fmt_text(const char *code, const char *key, const char *text, struct buf *out)
+{
+    return substitute(i18n_get(code, key), "{t}", text, out);
 }
 
 int i18n_missing(struct buf *report)

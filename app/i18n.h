@@ -28,6 +28,8 @@ const char *i18n_get(const char *code, const char *key);
 bool i18n_rtl(const char *code);
 /* The value with "{n}" replaced by n, into out. */
 const char *i18n_fmt(const char *code, const char *key, long n, struct buf *out);
+/* The value with "{t}" replaced by text, into out. */
+const char *i18n_fmt_text(const char *code, const char *key, const char *text, struct buf *out);
 /* One line per gap: "uk.txt: missing home.jobs". Returns the count. */
 int i18n_missing(struct buf *report);
 

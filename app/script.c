@@ -248,6 +248,7 @@ int script_run(struct app *a, const char *path, const char *shots)
             rc = 1;
             break;
         }
+        app_tick(a); /* let screens collect what the writer answered */
     }
     fclose(f);
     return rc;

@@ -5,6 +5,7 @@
  */
 #include "writer.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <SDL.h>
@@ -25,6 +26,9 @@ struct writer {
     bool stop;
     size_t failures;
     char why[200];
+    uint64_t next_seq, done_seq;
+    int done_rc;
+    struct checkin_result done;
 };
 
 static int run(void *arg)
@@ -38,6 +42,25 @@ static int run(void *arg)
             break;
         struct write_job job = w->jobs[w->head];
         SDL_UnlockMutex(w->lock);
+        if (job.kind == WRITE_CHECKIN_REQUEST) {
+            struct checkin_result res;
+            int rc = store_checkin(w->store, &job.request, &res);
+            SDL_LockMutex(w->lock);
+            w->done = res;
+            w->done_rc = rc;
+            w->done_seq = job.seq;
+            if (rc) {
+                w->failures++;
+                snprintf(w->why, sizeof w->why, "%s", store_strerror(rc));
+            }
+            w->head = (w->head + 1) % QUEUE;
+            w->count--;
+            if (!w->count)
+                SDL_CondBroadcast(w->idle);
+            SDL_Event e = {.type = SDL_USEREVENT};
+            SDL_PushEvent(&e); /* wake the loop */
+            continue;
+        }
         int rc = job.kind == WRITE_RESPONSE ? store_put_response(w->store, &job.response)
                                             : store_put_checkin(w->store, &job.checkin);
         SDL_LockMutex(w->lock);
@@ -92,6 +115,28 @@ void writer_submit(struct writer *w, const struct write_job *job)
     w->count++;
     SDL_CondSignal(w->wake);
     SDL_UnlockMutex(w->lock);
+}
+
+uint64_t writer_request_checkin(struct writer *w, const struct checkin_request *req)
+{
+    struct write_job job = {.kind = WRITE_CHECKIN_REQUEST, .request = *req};
+    SDL_LockMutex(w->lock);
+    job.seq = ++w->next_seq;
+    SDL_UnlockMutex(w->lock);
+    writer_submit(w, &job);
+    return job.seq;
+}
+
+bool writer_checkin_result(struct writer *w, uint64_t seq, int *rc, struct checkin_result *res)
+{
+    SDL_LockMutex(w->lock);
+    bool ready = w->done_seq == seq;
+    if (ready) {
+        *rc = w->done_rc;
+        *res = w->done;
+    }
+    SDL_UnlockMutex(w->lock);
+    return ready;
 }
 
 size_t writer_pending(struct writer *w, uint64_t *oldest_ms)

@@ -16,12 +16,14 @@
 
 #include "store.h"
 
-enum write_kind { WRITE_RESPONSE, WRITE_CHECKIN };
+enum write_kind { WRITE_RESPONSE, WRITE_CHECKIN, WRITE_CHECKIN_REQUEST };
 
 struct write_job {
     enum write_kind kind;
     struct response response;
     struct checkin checkin;
+    struct checkin_request request;
+    uint64_t seq; /* set by writer_request_checkin */
 };
 
 struct writer;
@@ -31,6 +33,13 @@ struct writer *writer_start(struct store *s);
  * still queued then are logged (they were never acknowledged durably). */
 void writer_stop(struct writer *w, uint32_t timeout_ms);
 void writer_submit(struct writer *w, const struct write_job *job);
+/* Asks for a check-in (store_checkin) off the UI thread. It is tried once:
+ * a failure is reported to the citizen, who was told nothing yet. Returns a
+ * number to collect the result with. */
+uint64_t writer_request_checkin(struct writer *w, const struct checkin_request *req);
+/* True when the result of request seq is ready (then *rc and *res are set). */
+bool writer_checkin_result(struct writer *w, uint64_t seq, int *rc, struct checkin_result *res);
+
 /* Records waiting; *oldest_ms is when the oldest was submitted (SDL ticks). */
 size_t writer_pending(struct writer *w, uint64_t *oldest_ms);
 /* Writes that failed so far, and the last reason. */

@@ -192,6 +192,56 @@ int store_foreach_schedule(struct store *s, void (*fn)(const struct schedule_inf
 int store_find_appointment(struct store *s, const char *site, const char *date, const char *code,
                            struct appointment *out);
 
+/* ---- checking in (store_checkin.c) ---- */
+
+enum checkin_outcome {
+    CHECKIN_OK,          /* recorded now */
+    CHECKIN_REPEAT,      /* already checked in: result holds the first record */
+    CHECKIN_EARLY,       /* too early for the appointment: nothing recorded */
+    CHECKIN_LATE,        /* past the window: recorded with result "late" */
+    CHECKIN_UNKNOWN,     /* no such code today (counts towards the rate limit) */
+    CHECKIN_LIMITED,     /* too many wrong codes: wait until limited_until */
+    CHECKIN_NO_SCHEDULE, /* no schedule imported for this site and day */
+    CHECKIN_NO_SESSION,  /* no such session today */
+};
+
+#define CHECKIN_WRONG_MAX 5      /* wrong codes … */
+#define CHECKIN_WRONG_WINDOW 60  /* … within this many seconds … */
+#define CHECKIN_PAUSE 30         /* … pause code entry this long */
+
+struct checkin_request {
+    enum checkin_kind kind;
+    char site[STORE_SITE_MAX + 1];
+    char date[11], time[6]; /* local, now */
+    time_t now;
+    char code[7];           /* appointment or participant code, any case */
+    char session_id[65];
+    char errand[STORE_TEXT_MAX + 1];
+    int errand_index;       /* 0-based: ticket letter A, B, … */
+    int early_min, late_min;
+};
+
+struct checkin_result {
+    enum checkin_outcome outcome;
+    struct checkin record;      /* what is stored (or was, for a repeat) */
+    struct appointment appointment;
+    char session_title[STORE_TEXT_MAX + 1];
+    char session_start[6], session_end[6];
+    char session_place[STORE_TEXT_MAX + 1];
+    unsigned ahead;             /* walk-in: tickets for this errand issued before today */
+    time_t limited_until;
+};
+
+/* Checks a citizen in, in one durable transaction: finds the appointment or
+ * session, detects a repeat, applies the time window and the wrong-code
+ * limit (which survives restarts), issues walk-in ticket numbers that are
+ * never reused, and stores the check-in. Returns STORE_OK with the outcome
+ * in res, or a STORE_E* failure (nothing recorded). */
+int store_checkin(struct store *s, const struct checkin_request *req,
+                  struct checkin_result *res);
+/* Whether a schedule for site and date was imported. */
+bool store_has_schedule(struct store *s, const char *site, const char *date);
+
 /* ---- settings ---- */
 
 /* The value of a known setting (its default when never set) into out.

@@ -73,6 +73,8 @@ static void tap(struct app *a, const char *id)
 {
     if (strcmp(id, "home.survey") == 0)
         app_go(a, &screen_survey);
+    else if (strcmp(id, "home.checkin") == 0)
+        app_go(a, &screen_checkin);
 }
 
 const struct screen screen_home = {

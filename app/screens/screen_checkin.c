@@ -1,0 +1,596 @@
+/*
+ * screen_checkin.c — check-in (PRODUCT.md, "Check-in"): by booking code for
+ * an appointment, attendance for today's sessions, or a queue ticket for a
+ * walk-in. Every decision is made by store_checkin() in one durable
+ * transaction on the writer thread; this screen sends the request, shows
+ * "one moment" only if the answer takes longer than 300 ms, and then shows
+ * the answer in plain words.
+ *
+ * The code being typed is the only private thing here; forget() wipes it,
+ * and the text cache is cleared by the privacy reset.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "i18n.h"
+
+#define CODE_ALPHABET "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+#define RESULT_MS 15000
+#define TICKET_MS 20000
+#define WAIT_SHOW_MS 300
+#define MAX_SESSIONS 24
+#define MAX_ERRANDS 12
+
+enum view { MENU, CODE, SESSIONS, ERRANDS, WAITING, RESULT, TICKET, MESSAGE };
+enum kinds { K_APPOINTMENT = 1, K_SESSION = 2, K_WALKIN = 4 };
+
+struct session_row {
+    char id[65], title[STORE_TEXT_MAX + 1], start[6], end[6], place[STORE_TEXT_MAX + 1];
+    bool open;
+};
+
+static struct {
+    enum view view;
+    enum checkin_kind kind;
+    unsigned kinds;
+    char code[7];
+    size_t len;
+    char banner_key[32]; /* a short note above the keypad (wrong code) */
+    struct session_row sessions[MAX_SESSIONS];
+    int n_sessions, session;
+    char errands[MAX_ERRANDS][STORE_TEXT_MAX + 1];
+    int n_errands;
+    uint64_t seq, asked_at, until;
+    struct checkin_result res;
+    int rc;
+    char msg_key[32], msg_sub_key[32], msg_text[8], msg_sub_text[8];
+    time_t limited_until;
+} ck;
+
+static void forget(struct app *a)
+{
+    (void)a;
+    memset(&ck, 0, sizeof ck);
+}
+
+static void today(const struct app *a, char date[11], char hhmm[6])
+{
+    clock_date(app_wall(a), date);
+    clock_hhmm(app_wall(a), hhmm);
+}
+
+static void load_settings(struct app *a)
+{
+    struct buf v;
+    buf_init(&v);
+    store_config_get(a->store, "checkin_kinds", &v);
+    ck.kinds = (strstr(v.data, "appointment") ? K_APPOINTMENT : 0) |
+               (strstr(v.data, "session") ? K_SESSION : 0) |
+               (strstr(v.data, "walkin") ? K_WALKIN : 0);
+    store_config_get(a->store, "errands", &v);
+    ck.n_errands = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(v.data, ",", &save); t && ck.n_errands < MAX_ERRANDS;
+         t = strtok_r(NULL, ",", &save)) {
+        while (*t == ' ')
+            t++;
+        snprintf(ck.errands[ck.n_errands++], sizeof ck.errands[0], "%s", t);
+    }
+    buf_free(&v);
+}
+
+static void message(struct app *a, const char *key, const char *sub, const char *text)
+{
+    ck.msg_sub_text[0] = '\0';
+    snprintf(ck.msg_key, sizeof ck.msg_key, "%s", key);
+    snprintf(ck.msg_sub_key, sizeof ck.msg_sub_key, "%s", sub ? sub : "");
+    snprintf(ck.msg_text, sizeof ck.msg_text, "%s", text ? text : "");
+    ck.view = MESSAGE;
+    ck.until = a->now + RESULT_MS;
+    a->dirty = true;
+}
+
+static void collect_session(const struct session *s, void *ctx)
+{
+    (void)ctx;
+    if (ck.n_sessions == MAX_SESSIONS)
+        return;
+    struct session_row *r = &ck.sessions[ck.n_sessions++];
+    snprintf(r->id, sizeof r->id, "%s", s->id);
+    snprintf(r->title, sizeof r->title, "%s", s->title);
+    snprintf(r->start, sizeof r->start, "%s", s->start);
+    snprintf(r->end, sizeof r->end, "%s", s->end);
+    snprintf(r->place, sizeof r->place, "%s", s->place);
+    r->open = s->n_participants == 0;
+}
+
+static int cmp_session(const void *x, const void *y)
+{
+    const struct session_row *a = x, *b = y;
+    int d = strcmp(a->start, b->start);
+    return d ? d : strcmp(a->title, b->title);
+}
+
+static void open_kind(struct app *a, enum checkin_kind kind)
+{
+    char date[11], hhmm[6];
+    today(a, date, hhmm);
+    ck.kind = kind;
+    ck.len = 0;
+    ck.code[0] = '\0';
+    ck.banner_key[0] = '\0';
+    if (kind == CHECKIN_WALKIN) {
+        ck.view = ERRANDS;
+    } else if (!store_has_schedule(a->store, a->site, date)) {
+        message(a, "checkin.no_schedule", "checkin.no_schedule.sub", NULL);
+        return;
+    } else if (kind == CHECKIN_APPOINTMENT) {
+        ck.view = CODE;
+    } else {
+        ck.n_sessions = 0;
+        store_foreach_session(a->store, a->site, date, collect_session, NULL);
+        qsort(ck.sessions, (size_t)ck.n_sessions, sizeof ck.sessions[0], cmp_session);
+        if (!ck.n_sessions) {
+            message(a, "checkin.no_sessions", "checkin.no_schedule.sub", NULL);
+            return;
+        }
+        ck.view = SESSIONS;
+    }
+    a->dirty = true;
+}
+
+static void enter(struct app *a)
+{
+    forget(a);
+    load_settings(a);
+    ck.view = MENU;
+    unsigned k = ck.kinds;
+    /* One kind switched on: no menu to choose from. */
+    if (k == K_APPOINTMENT)
+        open_kind(a, CHECKIN_APPOINTMENT);
+    else if (k == K_SESSION)
+        open_kind(a, CHECKIN_SESSION);
+    else if (k == K_WALKIN)
+        open_kind(a, CHECKIN_WALKIN);
+}
+
+static void ask(struct app *a, int errand)
+{
+    struct checkin_request q;
+    memset(&q, 0, sizeof q);
+    q.kind = ck.kind;
+    snprintf(q.site, sizeof q.site, "%s", a->site);
+    today(a, q.date, q.time);
+    q.now = app_wall(a);
+    snprintf(q.code, sizeof q.code, "%s", ck.code);
+    if (ck.kind == CHECKIN_SESSION)
+        snprintf(q.session_id, sizeof q.session_id, "%s", ck.sessions[ck.session].id);
+    if (ck.kind == CHECKIN_WALKIN) {
+        snprintf(q.errand, sizeof q.errand, "%s", ck.errands[errand]);
+        q.errand_index = errand;
+    }
+    q.early_min = (int)store_config_long(a->store, "checkin_early_min");
+    q.late_min = (int)store_config_long(a->store, "checkin_late_min");
+    ck.seq = writer_request_checkin(a->writer, &q);
+    ck.asked_at = a->now;
+    ck.view = WAITING;
+    memset(&q, 0, sizeof q);
+    a->dirty = true;
+}
+
+static void hhmm_minus(const char *t, int minutes, char out[6])
+{
+    int h = atoi(t), m = atoi(t + 3), total = h * 60 + m - minutes;
+    if (total < 0)
+        total = 0;
+    snprintf(out, 6, "%02d:%02d", (total / 60) % 100, total % 60);
+}
+
+static void answered(struct app *a)
+{
+    struct checkin_result *r = &ck.res;
+    if (ck.rc != STORE_OK) {
+        message(a, "checkin.failed", "checkin.failed.sub", NULL);
+        return;
+    }
+    switch (r->outcome) {
+    case CHECKIN_OK:
+    case CHECKIN_REPEAT:
+        if (ck.kind == CHECKIN_APPOINTMENT && strcmp(r->record.result, "late") == 0) {
+            message(a, "checkin.late", "checkin.late.sub", r->appointment.time);
+            return;
+        }
+        ck.view = ck.kind == CHECKIN_WALKIN ? TICKET : RESULT;
+        ck.until = a->now + (ck.kind == CHECKIN_WALKIN ? TICKET_MS : RESULT_MS);
+        break;
+    case CHECKIN_LATE:
+        message(a, "checkin.late", "checkin.late.sub", r->appointment.time);
+        return;
+    case CHECKIN_EARLY: {
+        char from[6];
+        hhmm_minus(r->appointment.time, (int)store_config_long(a->store, "checkin_early_min"),
+                   from);
+        message(a, "checkin.early", "checkin.early.sub", r->appointment.time);
+        snprintf(ck.msg_sub_text, sizeof ck.msg_sub_text, "%s", from);
+        return;
+    }
+    case CHECKIN_UNKNOWN:
+        ck.view = CODE;
+        ck.len = 0;
+        ck.code[0] = '\0';
+        snprintf(ck.banner_key, sizeof ck.banner_key, "%s",
+                 ck.kind == CHECKIN_SESSION ? "checkin.unlisted" : "checkin.unknown");
+        break;
+    case CHECKIN_LIMITED:
+        ck.limited_until = r->limited_until;
+        ck.len = 0;
+        ck.code[0] = '\0';
+        message(a, "checkin.limited", "checkin.limited.sub", NULL);
+        ck.until = 0; /* stays until the pause is over */
+        return;
+    case CHECKIN_NO_SCHEDULE:
+        message(a, "checkin.no_schedule", "checkin.no_schedule.sub", NULL);
+        return;
+    case CHECKIN_NO_SESSION:
+        message(a, "checkin.no_sessions", "checkin.no_schedule.sub", NULL);
+        return;
+    }
+    a->dirty = true;
+}
+
+static void tap(struct app *a, const char *id)
+{
+    if (strcmp(id, "checkin.done") == 0) {
+        app_privacy_reset(a);
+        return;
+    }
+    if (strcmp(id, "nav.back") == 0) {
+        if (ck.view == CODE && ck.kind == CHECKIN_SESSION)
+            ck.view = SESSIONS;
+        else if (ck.view == CODE || ck.view == SESSIONS || ck.view == ERRANDS)
+            ck.view = MENU;
+        ck.len = 0;
+        ck.code[0] = '\0';
+        ck.banner_key[0] = '\0';
+        a->dirty = true;
+        return;
+    }
+    switch (ck.view) {
+    case MENU:
+        if (strcmp(id, "checkin.appointment") == 0)
+            open_kind(a, CHECKIN_APPOINTMENT);
+        else if (strcmp(id, "checkin.session") == 0)
+            open_kind(a, CHECKIN_SESSION);
+        else if (strcmp(id, "checkin.walkin") == 0)
+            open_kind(a, CHECKIN_WALKIN);
+        return;
+    case CODE:
+        if (strcmp(id, "checkin.key.del") == 0) {
+            if (ck.len)
+                ck.code[--ck.len] = '\0';
+        } else if (strncmp(id, "checkin.key.", 12) == 0 && strlen(id) == 13 &&
+                   strchr(CODE_ALPHABET, id[12]) && ck.len < 6) {
+            ck.code[ck.len++] = id[12];
+            ck.code[ck.len] = '\0';
+            ck.banner_key[0] = '\0';
+        } else if (strcmp(id, "checkin.ok") == 0 && ck.len == 6) {
+            ask(a, 0);
+        }
+        a->dirty = true;
+        return;
+    case SESSIONS:
+        for (int i = 0; i < ck.n_sessions; i++) {
+            char sid[UI_ID_MAX];
+            snprintf(sid, sizeof sid, "checkin.session.%s", ck.sessions[i].id);
+            if (strcmp(id, sid) == 0) {
+                ck.session = i;
+                if (ck.sessions[i].open) {
+                    ck.code[0] = '\0';
+                    ask(a, 0);
+                } else {
+                    ck.view = CODE;
+                    a->dirty = true;
+                }
+            }
+        }
+        return;
+    case ERRANDS:
+        if (strncmp(id, "checkin.errand.", 15) == 0) {
+            int n = atoi(id + 15);
+            if (n >= 1 && n <= ck.n_errands)
+                ask(a, n - 1);
+        }
+        return;
+    default:
+        return;
+    }
+}
+
+static void tick(struct app *a)
+{
+    if (ck.view == WAITING) {
+        if (writer_checkin_result(a->writer, ck.seq, &ck.rc, &ck.res))
+            answered(a);
+        else if (a->now >= ck.asked_at + WAIT_SHOW_MS)
+            a->dirty = true;
+        return;
+    }
+    if (ck.view == MESSAGE && ck.limited_until) {
+        if (app_wall(a) >= ck.limited_until) {
+            ck.limited_until = 0;
+            ck.view = CODE;
+            ck.banner_key[0] = '\0';
+        }
+        a->dirty = true; /* the countdown */
+        return;
+    }
+    if ((ck.view == RESULT || ck.view == TICKET || ck.view == MESSAGE) && ck.until &&
+        a->now >= ck.until)
+        app_privacy_reset(a);
+}
+
+static uint64_t next_wake(const struct app *a)
+{
+    if (ck.view == WAITING)
+        return a->now + 16;
+    if (ck.view == MESSAGE && ck.limited_until)
+        return a->now + 1000 - a->now % 1000;
+    if ((ck.view == RESULT || ck.view == TICKET || ck.view == MESSAGE) && ck.until)
+        return ck.until;
+    return 0;
+}
+
+/* ---- drawing ---- */
+
+static int heading(struct ui *ui, int y, const char *text, float size)
+{
+    int m = ui_px(ui, 4);
+    struct text_style st = {ui_px(ui, size), true, UI_TEXT};
+    struct rect r = ui_place(ui, (struct rect){m, y, ui->w - 2 * m, ui_px(ui, size * 2.2f)}, true);
+    return ui_text(ui, NULL, r, text, &st, ALIGN_START, true, true) ? r.h : 0;
+}
+
+static void draw_menu(struct app *a, struct ui *ui, int top)
+{
+    static const struct {
+        unsigned kind;
+        const char *id, *sub;
+    } items[] = {{K_APPOINTMENT, "checkin.appointment", "checkin.appointment.sub"},
+                 {K_SESSION, "checkin.session", "checkin.session.sub"},
+                 {K_WALKIN, "checkin.walkin", "checkin.walkin.sub"}};
+    int m = ui_px(ui, 4), gap = ui_px(ui, 2.5f), n = 0;
+    for (int i = 0; i < 3; i++)
+        n += (ck.kinds & items[i].kind) != 0;
+    int h = (ui->h - top - m - (n - 1) * gap) / (n ? n : 1);
+    h = h > ui_px(ui, 22) ? ui_px(ui, 22) : h;
+    int y = top;
+    for (int i = 0; i < 3; i++) {
+        if (!(ck.kinds & items[i].kind))
+            continue;
+        ui_button(ui, items[i].id, (struct rect){m, y, ui->w - 2 * m, h}, T(a, items[i].id),
+                  T(a, items[i].sub), BTN_PRIMARY);
+        y += h + gap;
+    }
+}
+
+static void draw_code(struct app *a, struct ui *ui, int top)
+{
+    int m = ui_px(ui, 3), W = ui->w, H = ui->h;
+    bool session = ck.kind == CHECKIN_SESSION;
+    int y = top;
+    y += heading(ui, y, T(a, session ? "checkin.participant.title" : "checkin.code.title"), 4.2f);
+    /* The code in six large boxes; Latin characters read left to right. */
+    int box = ui_px(ui, 10), bgap = ui_px(ui, 1.5f), total = 6 * box + 5 * bgap;
+    int bx = (W - total) / 2;
+    struct text_style big = {ui_px(ui, 6.5f), true, UI_TEXT};
+    for (int i = 0; i < 6; i++) {
+        struct rect r = {bx + i * (box + bgap), y, box, (int)(box * 1.15f)};
+        ui_round_rect(ui, r, ui_px(ui, 1), i == (int)ck.len ? UI_PRIMARY : UI_BORDER);
+        int b = ui_px(ui, 0.35f) < 2 ? 2 : ui_px(ui, 0.35f);
+        ui_round_rect(ui, (struct rect){r.x + b, r.y + b, r.w - 2 * b, r.h - 2 * b},
+                      ui_px(ui, 1) - b, UI_SURFACE);
+        char ch[2] = {i < (int)ck.len ? ck.code[i] : 0, 0};
+        if (ch[0])
+            ui_text(ui, NULL, r, ch, &big, ALIGN_CENTER, false, true);
+    }
+    ui_register(ui, "checkin.code", (struct rect){bx, y, total, box}, UI_LABEL, false, ck.code);
+    y += (int)(box * 1.15f) + ui_px(ui, 1.5f);
+    struct text_style note = {ui_px(ui, 3), ck.banner_key[0] != 0,
+                              ck.banner_key[0] ? UI_WARN_TEXT : UI_MUTED};
+    struct rect nr = {m, y, W - 2 * m, ui_px(ui, 6)};
+    if (ck.banner_key[0])
+        ui_round_rect(ui, nr, ui_px(ui, 1), UI_WARN_BG);
+    ui_text(ui, ck.banner_key[0] ? "checkin.error" : NULL, nr,
+            T(a, ck.banner_key[0] ? ck.banner_key : "checkin.code.hint"), &note, ALIGN_CENTER,
+            true, true);
+    y += nr.h + ui_px(ui, 1.5f);
+
+    static const char *keys[32], *labels[32];
+    static char storage[31][2];
+    for (int i = 0; i < 31; i++) {
+        storage[i][0] = CODE_ALPHABET[i];
+        keys[i] = labels[i] = storage[i];
+    }
+    keys[31] = "del";
+    labels[31] = T(a, "checkin.del");
+    int ok_h = ui_px(ui, 11);
+    int pad_h = H - y - m - ok_h - ui_px(ui, 1.5f);
+    int cols = W > H ? 11 : 8, rows = (32 + cols - 1) / cols;
+    int pad_w = W - 2 * m;
+    if (pad_h / rows > ui_px(ui, 14))
+        pad_h = rows * ui_px(ui, 14);
+    ui_keypad(ui, "checkin.key", (struct rect){m, y, pad_w, pad_h}, keys, labels, 32, cols);
+    y += pad_h + ui_px(ui, 1.5f);
+    int ow = ui_px(ui, 40);
+    ui_button(ui, "checkin.ok", (struct rect){(W - ow) / 2, y, ow, ok_h}, T(a, "checkin.ok"),
+              NULL, ck.len == 6 ? BTN_PRIMARY : BTN_SECONDARY);
+}
+
+static void draw_sessions(struct app *a, struct ui *ui, int top)
+{
+    int m = ui_px(ui, 4), gap = ui_px(ui, 2), y = top;
+    y += heading(ui, y, T(a, "checkin.sessions.title"), 4.2f);
+    int h = ui_px(ui, 14);
+    for (int i = 0; i < ck.n_sessions && y + h <= ui->h; i++) {
+        const struct session_row *s = &ck.sessions[i];
+        char id[UI_ID_MAX], when[16], label[STORE_TEXT_MAX + 40];
+        snprintf(id, sizeof id, "checkin.session.%s", s->id);
+        snprintf(when, sizeof when, "%s%s%s", s->start, s->end[0] ? "–" : "", s->end);
+        snprintf(label, sizeof label, "%s  %s", when, s->title);
+        ui_button(ui, id, (struct rect){m, y, ui->w - 2 * m, h}, label, s->place, BTN_SECONDARY);
+        y += h + gap;
+    }
+}
+
+static void draw_errands(struct app *a, struct ui *ui, int top)
+{
+    int m = ui_px(ui, 4), gap = ui_px(ui, 2), y = top;
+    y += heading(ui, y, T(a, "checkin.errands.title"), 4.2f);
+    int cols = ui->w > ui->h ? 2 : 1, bw = (ui->w - 2 * m - (cols - 1) * gap) / cols;
+    int h = ui_px(ui, 14);
+    for (int i = 0; i < ck.n_errands; i++) {
+        char id[UI_ID_MAX];
+        snprintf(id, sizeof id, "checkin.errand.%d", i + 1);
+        ui_button(ui, id, (struct rect){m + (i % cols) * (bw + gap), y + (i / cols) * (h + gap),
+                                        bw, h},
+                  ck.errands[i], NULL, BTN_PRIMARY);
+    }
+}
+
+static void done_button(struct app *a, struct ui *ui)
+{
+    int bw = ui_px(ui, 40), bh = ui_px(ui, 12), m = ui_px(ui, 4);
+    ui_button(ui, "checkin.done", (struct rect){(ui->w - bw) / 2, ui->h - m - bh, bw, bh},
+              T(a, "checkin.done"), NULL, BTN_PRIMARY);
+}
+
+static int centered(struct ui *ui, const char *id, int y, const char *text, float size, bool bold)
+{
+    int m = ui_px(ui, 4);
+    struct text_style st = {ui_px(ui, size), bold, UI_TEXT};
+    const struct text_block *b = text_cache_get(ui->tc, text, &st, ui->w - 2 * m, ALIGN_CENTER,
+                                                ui_text_rtl(ui, text));
+    ui_text(ui, id, (struct rect){m, y, ui->w - 2 * m, b->h}, text, &st, ALIGN_CENTER, true,
+            false);
+    return b->h + ui_px(ui, 2);
+}
+
+static void draw_result(struct app *a, struct ui *ui, int top)
+{
+    const struct checkin_result *r = &ck.res;
+    struct buf b;
+    buf_init(&b);
+    int y = top + ui_px(ui, 4);
+    if (ck.kind == CHECKIN_APPOINTMENT) {
+        const char *title = T(a, r->outcome == CHECKIN_REPEAT ? "checkin.repeat.title"
+                                                              : "checkin.ok.title");
+        y += centered(ui, "checkin.result", y, title, 6.5f, true);
+        y += centered(ui, NULL, y, i18n_fmt_text(a->lang, "checkin.at", r->appointment.time, &b),
+                      5, true);
+        if (r->appointment.place[0])
+            y += centered(ui, NULL, y,
+                          i18n_fmt_text(a->lang, "checkin.place", r->appointment.place, &b), 4.5f,
+                          false);
+        if (r->appointment.host[0])
+            centered(ui, NULL, y, i18n_fmt_text(a->lang, "checkin.host", r->appointment.host, &b),
+                     4.5f, false);
+        else
+            centered(ui, NULL, y, T(a, "checkin.host.none"), 4.5f, false);
+    } else {
+        const char *title = r->outcome == CHECKIN_REPEAT
+                                ? i18n_fmt_text(a->lang, "checkin.session.repeat",
+                                                r->record.time, &b)
+                                : T(a, "checkin.session.ok");
+        y += centered(ui, "checkin.result", y, title, 6, true);
+        y += centered(ui, NULL, y, r->session_title, 5, true);
+        char when[16];
+        snprintf(when, sizeof when, "%s%s%s", r->session_start, r->session_end[0] ? "–" : "",
+                 r->session_end);
+        y += centered(ui, NULL, y, when, 4.5f, false);
+        if (r->session_place[0])
+            centered(ui, NULL, y, i18n_fmt_text(a->lang, "checkin.place", r->session_place, &b),
+                     4.5f, false);
+    }
+    buf_free(&b);
+    done_button(a, ui);
+}
+
+static void draw_ticket(struct app *a, struct ui *ui, int top)
+{
+    const struct checkin_result *r = &ck.res;
+    struct buf b;
+    buf_init(&b);
+    int y = top + ui_px(ui, 2);
+    y += centered(ui, NULL, y, T(a, "checkin.ticket.title"), 5, true);
+    struct text_style huge = {ui_px(ui, 20), true, UI_PRIMARY};
+    struct rect tr = {0, y, ui->w, ui_px(ui, 26)};
+    ui_text(ui, "checkin.ticket", tr, r->record.ticket, &huge, ALIGN_CENTER, false, true);
+    y += tr.h + ui_px(ui, 1);
+    y += centered(ui, NULL, y, r->record.unit, 4.5f, true);
+    if (r->ahead)
+        y += centered(ui, NULL, y, i18n_fmt(a->lang, "checkin.ticket.ahead", (long)r->ahead, &b),
+                      4, false);
+    else
+        y += centered(ui, NULL, y, T(a, "checkin.ticket.none"), 4, false);
+    centered(ui, NULL, y, T(a, "checkin.ticket.sub"), 3.6f, false);
+    buf_free(&b);
+    done_button(a, ui);
+}
+
+static void draw_message(struct app *a, struct ui *ui, int top)
+{
+    struct buf b;
+    buf_init(&b);
+    int y = top + ui_px(ui, 6);
+    const char *title = ck.msg_text[0] ? i18n_fmt_text(a->lang, ck.msg_key, ck.msg_text, &b)
+                                       : T(a, ck.msg_key);
+    y += centered(ui, "checkin.message", y, title, 5.5f, true);
+    if (ck.msg_sub_key[0]) {
+        const char *sub;
+        if (ck.limited_until) {
+            long left = (long)(ck.limited_until - app_wall(a));
+            sub = i18n_fmt(a->lang, ck.msg_sub_key, left > 0 ? left : 0, &b);
+        } else if (ck.msg_sub_text[0]) {
+            sub = i18n_fmt_text(a->lang, ck.msg_sub_key, ck.msg_sub_text, &b);
+        } else {
+            sub = T(a, ck.msg_sub_key);
+        }
+        centered(ui, NULL, y, sub, 4.2f, false);
+    }
+    buf_free(&b);
+    done_button(a, ui);
+}
+
+static void draw(struct app *a, struct ui *ui)
+{
+    bool back = ck.view == CODE || ck.view == SESSIONS || ck.view == ERRANDS;
+    back = back && (ck.kinds & (ck.kinds - 1)); /* a menu to go back to */
+    if (ck.view == CODE && ck.kind == CHECKIN_SESSION)
+        back = true;
+    int top = app_chrome(a, ui, T(a, "checkin.title"), back);
+    switch (ck.view) {
+    case MENU: draw_menu(a, ui, top); break;
+    case CODE: draw_code(a, ui, top); break;
+    case SESSIONS: draw_sessions(a, ui, top); break;
+    case ERRANDS: draw_errands(a, ui, top); break;
+    case WAITING:
+        if (a->now >= ck.asked_at + WAIT_SHOW_MS)
+            centered(ui, NULL, top + ui_px(ui, 20), T(a, "checkin.wait"), 5, true);
+        break;
+    case RESULT: draw_result(a, ui, top); break;
+    case TICKET: draw_ticket(a, ui, top); break;
+    case MESSAGE: draw_message(a, ui, top); break;
+    }
+}
+
+const struct screen screen_checkin = {
+    .name = "checkin",
+    .enter = enter,
+    .draw = draw,
+    .tap = tap,
+    .forget = forget,
+    .next_wake = next_wake,
+    .tick = tick,
+};
