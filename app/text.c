@@ -200,6 +200,13 @@ static int bidi_runs(const char *line, size_t n, bool rtl, struct run *runs)
     }
     off[count] = n;
     enum dir base = rtl ? D_R : D_L;
+    /* W4: one separator between two numbers joins them ("09:30", "3,5"). */
+    for (size_t i = 1; i + 1 < count; i++) {
+        char ch = line[off[i]];
+        if (dir[i] == D_N && dir[i - 1] == D_EN && dir[i + 1] == D_EN &&
+            off[i + 1] - off[i] == 1 && strchr(",.:/+-", ch))
+            dir[i] = D_EN;
+    }
     /* W7: a number after left-to-right text (or at the start of a
      * left-to-right paragraph) is part of it. */
     enum dir strong = base;

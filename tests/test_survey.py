@@ -8,61 +8,20 @@ Danish staff PC would. With SKRANKE_UPDATE_REFS=1 the reference screenshots
 are written instead of compared (look at every one before committing).
 """
 import csv
-import json
 import os
 import shutil
 import subprocess
-import sys
-import tempfile
 
-BUILD, SOURCE = sys.argv[1], sys.argv[2]
-KIOSK = os.path.join(BUILD, "skranke")
-ADMIN = os.path.join(BUILD, "skranke-admin")
-IMGCMP = os.path.join(BUILD, "imgcmp")
-REFS = os.path.join(SOURCE, "tests", "ref_imgs")
-UPDATE = os.environ.get("SKRANKE_UPDATE_REFS") == "1"
-ENV = dict(os.environ, TZ="Europe/Copenhagen", SKRANKE_NOW="2026-11-24T09:41:00Z",
-           SDL_VIDEODRIVER="dummy")
-
-passed = failed = 0
+from kiosktest import (ENV, KIOSK, admin, check, compare_shots, finish, kiosk, listing,
+                       new_store)
 
 
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what, file=sys.stderr)
-
-
-def admin(data, *args, stdin=None):
-    return subprocess.run([ADMIN, "--data", data, *args], env=ENV, input=stdin,
-                          capture_output=True, text=True)
-
-
-def new_store(units=None):
-    d = tempfile.mkdtemp(prefix="skranke-survey-")
-    data = os.path.join(d, "data")
-    admin(data, "init", "--site", "jobcenter-slagelse", "--kiosk", "lobby-1")
-    if units:
-        admin(data, "config", "set", "units", units)
-    return d, data
-
-
-def kiosk(data, script, shots=None, window="1280x800"):
-    path = os.path.join(os.path.dirname(data), "script.txt")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(script)
-    args = [KIOSK, "--data", data, "--window", window, "--script", path]
-    if shots:
-        args += ["--shots", shots]
-    return subprocess.run(args, env=ENV, capture_output=True, text=True, timeout=1200)
+def new_survey_store(units=None):
+    return new_store(units=units) if units else new_store()
 
 
 def responses(data):
-    r = admin(data, "list", "responses", "--json")
-    return json.loads(r.stdout) if r.returncode == 0 else None
+    return listing(data, "responses")
 
 
 def complete(answers, lang=None, unit=None):
@@ -102,7 +61,7 @@ for lang, answers, want in [("da", [5, 4, 3, 2], [5, 4, 3, 2]),
 
 # 2. The language can change on the intro without losing anything; the unit
 #    choice is asked when the kiosk has units, and stored.
-d, data = new_store(units="Sygedagpenge,Kontanthjælp,Ungeenheden")
+d, data = new_survey_store(units="Sygedagpenge,Kontanthjælp,Ungeenheden")
 r = kiosk(data, "tap home.survey\nlang uk\nexpect-text Почати\ntap survey.start\n"
                 "expect survey.unit.3\ntap survey.unit.2\ntap survey.answer.3\n"
                 "tap survey.answer.3\ntap survey.answer.3\ntap survey.answer.3\n"
@@ -114,7 +73,7 @@ check(got and got[0]["language"] == "uk" and got[0]["unit"] == "Kontanthjælp",
 shutil.rmtree(d)
 
 # A fixed unit skips the question.
-d, data = new_store(units="A,B")
+d, data = new_survey_store(units="A,B")
 admin(data, "config", "set", "unit", "Integration")
 r = kiosk(data, "tap home.survey\ntap survey.start\nexpect-gone survey.unit.1\nexpect survey.answer.1\n"
                 "tap survey.answer.1\ntap survey.answer.1\ntap survey.answer.1\ntap survey.answer.1\n")
@@ -189,7 +148,7 @@ shutil.rmtree(d)
 
 # 6. Reference screenshots of every survey screen in Danish and Arabic.
 for lang in ("da", "ar"):
-    d, data = new_store(units="Sygedagpenge,Kontanthjælp,Ungeenheden,Integration")
+    d, data = new_survey_store(units="Sygedagpenge,Kontanthjælp,Ungeenheden,Integration")
     shots = os.path.join(d, "shots")
     pre = "" if lang == "da" else "lang ar\n"
     r = kiosk(data, pre + "tap home.survey\nshot survey-intro-%s\ntap survey.start\n"
@@ -198,20 +157,13 @@ for lang in ("da", "ar"):
               "shot survey-q3-chosen-%s\ntap survey.answer.5\ntap survey.answer.skip\n"
               "shot survey-thanks-%s\n" % ((lang,) * 6), shots=shots)
     check(r.returncode == 0, "%s screenshot script: %s" % (lang, r.stderr))
-    for name in sorted(os.listdir(shots)) if os.path.isdir(shots) else []:
-        ref = os.path.join(REFS, name)
-        if UPDATE:
-            shutil.copy(os.path.join(shots, name), ref)
-            continue
-        c = subprocess.run([IMGCMP, os.path.join(shots, name), ref], capture_output=True,
-                           text=True)
-        check(c.returncode == 0, "%s matches its reference: %s" % (name, c.stdout + c.stderr))
+    compare_shots(shots)
     shutil.rmtree(d)
 
 # 7. 1 000 surveys in a row, then export: 1 000 rows, unique ids, readable by
 #    a CSV reader that knows nothing of skranke, Danish letters intact.
 n = int(os.environ.get("SKRANKE_SURVEY_COUNT", "1000"))
-d, data = new_store(units="Kontanthjælp,Sygedagpenge")
+d, data = new_survey_store(units="Kontanthjælp,Sygedagpenge")
 script = []
 for i in range(n):
     answers = [(i + k) % 6 or "skip" for k in range(4)]
@@ -241,5 +193,4 @@ if e.returncode == 0:
         check(sum(1 for _ in f) == n, "jsonl holds the same %d records" % n)
 shutil.rmtree(d)
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+finish()

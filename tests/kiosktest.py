@@ -1,0 +1,83 @@
+"""Shared helpers for the kiosk's end-to-end tests (test_survey.py, test_checkin.py).
+
+Each test drives the real kiosk through its headless script driver and checks
+the store with skranke-admin. Reference screenshots are compared with the
+imgcmp tool; with SKRANKE_UPDATE_REFS=1 they are written instead (look at
+every one before committing).
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+BUILD, SOURCE = sys.argv[1], sys.argv[2]
+KIOSK = os.path.join(BUILD, "skranke")
+ADMIN = os.path.join(BUILD, "skranke-admin")
+IMGCMP = os.path.join(BUILD, "imgcmp")
+REFS = os.path.join(SOURCE, "tests", "ref_imgs")
+UPDATE = os.environ.get("SKRANKE_UPDATE_REFS") == "1"
+NOW = "2026-11-24T09:41:00Z"  # 10:41 in Copenhagen
+ENV = dict(os.environ, TZ="Europe/Copenhagen", SKRANKE_NOW=NOW, SDL_VIDEODRIVER="dummy")
+
+passed = failed = 0
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what, file=sys.stderr)
+
+
+def finish():
+    print("%d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+def admin(data, *args, stdin=None, env=None):
+    return subprocess.run([ADMIN, "--data", data, *args], env=env or ENV, input=stdin,
+                          capture_output=True, text=True)
+
+
+def new_store(**settings):
+    """A fresh store in a temporary folder; returns (folder, data dir)."""
+    d = tempfile.mkdtemp(prefix="skranke-e2e-")
+    data = os.path.join(d, "data")
+    admin(data, "init", "--site", "jobcenter-slagelse", "--kiosk", "lobby-1")
+    for key, value in settings.items():
+        r = admin(data, "config", "set", key, value)
+        assert r.returncode == 0, r.stderr
+    return d, data
+
+
+def kiosk(data, script, shots=None, window="1280x800", env=None, extra=()):
+    path = os.path.join(os.path.dirname(data), "script.txt")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(script)
+    args = [KIOSK, "--data", data, "--window", window, "--script", path, *extra]
+    if shots:
+        args += ["--shots", shots]
+    return subprocess.run(args, env=env or ENV, capture_output=True, text=True, timeout=1500)
+
+
+def listing(data, what):
+    r = admin(data, "list", what, "--json")
+    return json.loads(r.stdout) if r.returncode == 0 else None
+
+
+def compare_shots(shots):
+    """Compares (or, updating, stores) every PNG in shots with tests/ref_imgs."""
+    names = sorted(os.listdir(shots)) if os.path.isdir(shots) else []
+    check(names, "screenshots were taken in %s" % shots)
+    for name in names:
+        ref = os.path.join(REFS, name)
+        if UPDATE:
+            shutil.copy(os.path.join(shots, name), ref)
+            continue
+        c = subprocess.run([IMGCMP, os.path.join(shots, name), ref], capture_output=True,
+                           text=True)
+        check(c.returncode == 0, "%s matches its reference: %s" % (name, c.stdout + c.stderr))

@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Check-in end to end: by code, repeat, wrong codes and their pause across a
+restart, sessions (listed and open), walk-in tickets across a restart, the
+day without a schedule, the export, and reference screenshots in Danish and
+Arabic.
+
+Run by ctest as: test_checkin.py BUILD_DIR SOURCE_DIR
+"""
+import csv
+import json
+import os
+import shutil
+
+from kiosktest import (ENV, SOURCE, admin, check, compare_shots, finish, kiosk, listing,
+                       new_store)
+
+
+def with_schedule():
+    d, data = new_store()
+    r = admin(data, "import", os.path.join(SOURCE, "tests", "data", "schedule-sample.json"))
+    assert r.returncode == 0, r.stderr
+    return d, data
+
+
+def at(hhmm_utc):
+    return dict(ENV, SKRANKE_NOW="2026-11-24T%s:00Z" % hhmm_utc)
+
+
+def code(c):
+    return "tap home.checkin\ntap checkin.appointment\ntype %s\ntap checkin.ok\n" % c
+
+
+# 1. By code in upper and lower case; a repeat shows the same confirmation and
+#    records nothing new. (08:41 UTC is 09:41 in Copenhagen.)
+d, data = with_schedule()
+r = kiosk(data, code("K7M2QX") + "expect checkin.result\nexpect-text Venteområde B\n"
+          "expect-text Anne henter dig\nexpect-text Kl. 09:30\ntap checkin.done\n"
+          + code("k7m2qx") + "expect checkin.result\nexpect-text allerede\n"
+          "expect-text Anne henter dig\ntap checkin.done\n"
+          + code("h3rt9p") + "expect-text Mads henter dig\n", env=at("08:41"))
+check(r.returncode == 0, "check in by code: %s" % r.stderr)
+got = listing(data, "checkins")
+check(got is not None and len(got) == 2, "two check-ins, the repeat recorded nothing: %s" % got)
+if got:
+    k = [c for c in got if c["code"] == "K7M2QX"]
+    check(len(k) == 1 and k[0]["time"] == "09:41" and k[0]["kind"] == "appointment"
+          and k[0]["unit"] == "Sygedagpenge" and k[0]["result"] == "ok",
+          "the appointment check-in record: %s" % k)
+
+# 2. Too early and too late: told what to do; late is recorded as late.
+r = kiosk(data, code("Y6JD2M") + "expect checkin.message\nexpect-text 13:30\n"
+          "expect-text 12:30\n", env=at("08:41"))
+check(r.returncode == 0, "too early: %s" % r.stderr)
+r = kiosk(data, code("W8N4CE") + "expect checkin.message\nexpect-text skranken\n",
+          env=at("10:00"))
+check(r.returncode == 0, "too late: %s" % r.stderr)
+got = listing(data, "checkins")
+check(got and not [c for c in got if c["code"] == "Y6JD2M"], "an early try records nothing")
+check(got and [c["result"] for c in got if c["code"] == "W8N4CE"] == ["late"],
+      "a late arrival is recorded as late: %s" % got)
+shutil.rmtree(d)
+
+# 3. Unknown codes: a kind message, and after five within a minute a pause
+#    that a restart of the kiosk does not lift.
+d, data = with_schedule()
+wrong = "".join(code("ZZZZZZ") + "expect checkin.error\nexpect-text Vi kan ikke finde koden\n"
+                "tap nav.home\n" for _ in range(4))
+r = kiosk(data, wrong + code("ZZZZZZ") + "expect checkin.message\n"
+          "expect-text For mange forkerte koder\nexpect-text 30 sekunder\n", env=at("08:41"))
+check(r.returncode == 0, "wrong codes lead to the pause: %s" % r.stderr)
+r = kiosk(data, code("K7M2QX") + "expect checkin.message\nexpect-text For mange forkerte koder\n",
+          env=at("08:41"))
+check(r.returncode == 0, "the pause holds after a restart: %s" % r.stderr)
+got = listing(data, "checkins")
+check(got == [], "nothing recorded during the pause: %s" % got)
+r = kiosk(data, code("K7M2QX") + "expect checkin.result\n", env=dict(ENV, SKRANKE_NOW="2026-11-24T08:42:00Z"))
+check(r.returncode == 0, "after the pause the code works: %s" % r.stderr)
+# The countdown ends on screen too, back to the keypad.
+d2, data2 = with_schedule()
+r = kiosk(data2, wrong + code("ZZZZZZ") + "expect-gone checkin.key.K\nwait 31000\n"
+          "expect checkin.key.K\n" + "type K7M2QX\ntap checkin.ok\nexpect checkin.result\n",
+          env=at("08:41"))
+check(r.returncode == 0, "the keypad returns when the pause is over: %s" % r.stderr)
+shutil.rmtree(d)
+shutil.rmtree(d2)
+
+# 4. Sessions: a listed participant by code, once; an open session by one tap.
+d, data = with_schedule()
+r = kiosk(data, "tap home.checkin\ntap checkin.session\nexpect checkin.session.cv-1124\n"
+          "expect checkin.session.info-1124\ntap checkin.session.cv-1124\ntype Q4TZ7A\n"
+          "tap checkin.ok\nexpect checkin.result\nexpect-text CV-værksted\ntap checkin.done\n"
+          "tap home.checkin\ntap checkin.session\ntap checkin.session.cv-1124\ntype q4tz7a\n"
+          "tap checkin.ok\nexpect-text allerede registreret kl. 09:41\ntap checkin.done\n"
+          "tap home.checkin\ntap checkin.session\ntap checkin.session.cv-1124\ntype K7M2QX\n"
+          "tap checkin.ok\nexpect checkin.error\nexpect-text står ikke på listen\ntap nav.home\n"
+          "tap home.checkin\ntap checkin.session\ntap checkin.session.info-1124\n"
+          "expect checkin.result\nexpect-text Informationsmøde\n", env=at("08:41"))
+check(r.returncode == 0, "sessions: %s" % r.stderr)
+got = listing(data, "checkins")
+check(got is not None and sorted((c["session_id"], c["code"]) for c in got)
+      == [("cv-1124", "Q4TZ7A"), ("info-1124", "")], "session check-ins: %s" % got)
+
+# 5. Walk-in tickets: per errand, increasing, and never reused after a restart.
+script = ("tap home.checkin\ntap checkin.walkin\ntap checkin.errand.%d\nexpect checkin.ticket\n"
+          "expect-text %s\ntap checkin.done\n")
+r = kiosk(data, script % (1, "A001") + script % (1, "A002") + script % (2, "B001"), env=at("08:41"))
+check(r.returncode == 0, "tickets: %s" % r.stderr)
+r = kiosk(data, script % (1, "A003") + "expect-gone checkin.ticket\n" + script % (2, "B002")
+          + "tap home.checkin\ntap checkin.walkin\ntap checkin.errand.2\nexpect-text 2 foran dig\n",
+          env=at("08:45"))
+check(r.returncode == 0, "tickets after a restart: %s" % r.stderr)
+tickets = sorted(c["ticket"] for c in listing(data, "checkins") if c["kind"] == "walkin")
+check(tickets == ["A001", "A002", "A003", "B001", "B002", "B003"], "tickets: %s" % tickets)
+errands = {c["ticket"]: c["unit"] for c in listing(data, "checkins") if c["kind"] == "walkin"}
+check(errands.get("A001") == "Ledighed" and errands.get("B001") == "Sygedagpenge",
+      "a ticket carries its errand: %s" % errands)
+
+# 6. The export holds exactly these rows, and a CSV reader agrees.
+out = os.path.join(d, "stick")
+os.mkdir(out)
+e = admin(data, "export", out)
+check(e.returncode == 0, "export: %s" % e.stderr)
+if e.returncode == 0:
+    with open(os.path.join(e.stdout.strip(), "checkins.csv"), newline="", encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f, delimiter=";"))
+    check(rows[0] == ["checkin_id", "date", "time", "site", "kind", "code", "unit", "session_id",
+                      "ticket", "result"], "header: %s" % rows[0])
+    kinds = sorted((row[4], row[5], row[7], row[8]) for row in rows[1:])
+    check(kinds == sorted([("session", "Q4TZ7A", "cv-1124", ""), ("session", "", "info-1124", ""),
+                           ("walkin", "", "", "A001"), ("walkin", "", "", "A002"),
+                           ("walkin", "", "", "A003"), ("walkin", "", "", "B001"),
+                           ("walkin", "", "", "B002"), ("walkin", "", "", "B003")]),
+          "exported rows: %s" % kinds)
+shutil.rmtree(d)
+
+# 7. No schedule for today: appointments and sessions say so; walk-in works.
+d, data = new_store()
+r = kiosk(data, "tap home.checkin\ntap checkin.appointment\nexpect checkin.message\n"
+          "expect-text ingen aftaler\nexpect-gone checkin.key.K\ntap checkin.done\n"
+          "tap home.checkin\ntap checkin.session\nexpect checkin.message\ntap checkin.done\n"
+          "tap home.checkin\ntap checkin.walkin\ntap checkin.errand.3\nexpect-text C001\n")
+check(r.returncode == 0, "no schedule today: %s" % r.stderr)
+
+# 8. Check-in kinds can be switched off; one kind left means no menu.
+admin(data, "config", "set", "checkin_kinds", "walkin")
+r = kiosk(data, "tap home.checkin\nexpect checkin.errand.1\nexpect-gone checkin.appointment\n")
+check(r.returncode == 0, "only walk-in: %s" % r.stderr)
+admin(data, "config", "set", "checkin_kinds", "appointment,walkin")
+r = kiosk(data, "tap home.checkin\nexpect checkin.appointment\nexpect checkin.walkin\n"
+          "expect-gone checkin.session\n")
+check(r.returncode == 0, "two kinds: %s" % r.stderr)
+shutil.rmtree(d)
+
+# 9. What was typed is gone after walking away: not on screen, not in any
+#    later frame's text.
+d, data = with_schedule()
+r = kiosk(data, "tap home.checkin\ntap checkin.appointment\ntype H3RT9\nexpect-text H3RT9\n"
+          "wait 46000\nexpect idle.more\nwait 16000\nexpect home.checkin\nexpect-no-text H3RT9\n"
+          "tap home.checkin\ntap checkin.appointment\nexpect-no-text H3RT9\n", env=at("08:41"))
+check(r.returncode == 0, "typed code wiped by the idle reset: %s" % r.stderr)
+shutil.rmtree(d)
+
+# 10. Reference screenshots of every check-in screen in Danish and Arabic.
+for lang in ("da", "ar"):
+    d, data = with_schedule()
+    shots = os.path.join(d, "shots")
+    pre = "" if lang == "da" else "lang ar\n"
+    s = (pre + "tap home.checkin\nshot checkin-menu-L\ntap checkin.appointment\ntype K7M2\n"
+         "shot checkin-code-L\ntype QX\ntap checkin.ok\nshot checkin-result-L\ntap checkin.done\n"
+         + pre + code("ZZZZZZ") + "shot checkin-unknown-L\ntap nav.home\n"
+         + pre + code("Y6JD2M") + "shot checkin-early-L\ntap checkin.done\n"
+         + pre + "tap home.checkin\ntap checkin.session\nshot checkin-sessions-L\n"
+         "tap checkin.session.info-1124\nshot checkin-session-ok-L\ntap checkin.done\n"
+         + pre + "tap home.checkin\ntap checkin.walkin\nshot checkin-errands-L\n"
+         "tap checkin.errand.1\nshot checkin-ticket-L\n").replace("-L\n", "-%s\n" % lang)
+    r = kiosk(data, s, shots=shots, env=at("08:41"))
+    check(r.returncode == 0, "%s screenshots: %s" % (lang, r.stderr))
+    compare_shots(shots)
+    shutil.rmtree(d)
+
+finish()

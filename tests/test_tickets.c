@@ -1,0 +1,213 @@
+/*
+ * test_tickets.c — a walk-in ticket number is never given out twice, even
+ * when the kiosk is killed while issuing. A child issues tickets for two
+ * errands and reports each number only after store_checkin() returned; the
+ * parent kills it (SIGKILL) at random moments, then checks that the stored
+ * check-ins hold every reported ticket, that no ticket appears twice, and
+ * that numbering continues after the highest number ever issued.
+ * Also: the check-in rules themselves (window, repeat, wrong-code limit
+ * across a reopen, sessions).
+ */
+#include "test.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "store.h"
+
+static void request(struct checkin_request *q, enum checkin_kind kind, const char *time,
+                    time_t now)
+{
+    memset(q, 0, sizeof *q);
+    q->kind = kind;
+    strcpy(q->site, "jobcenter-slagelse");
+    strcpy(q->date, "2026-11-24");
+    strcpy(q->time, time);
+    q->now = now;
+    q->early_min = 60;
+    q->late_min = 30;
+}
+
+static void child(const char *dir, int fd)
+{
+    struct store *s;
+    if (store_open(&s, dir, NULL) != STORE_OK)
+        _exit(3);
+    for (unsigned i = 0;; i++) {
+        struct checkin_request q;
+        request(&q, CHECKIN_WALKIN, "10:00", 0);
+        q.errand_index = (int)(i % 2);
+        strcpy(q.errand, i % 2 ? "Sygedagpenge" : "Ledighed");
+        struct checkin_result r;
+        if (store_checkin(s, &q, &r) != STORE_OK)
+            _exit(4);
+        char line[16] = {0};
+        snprintf(line, sizeof line, "%-8s\n", r.record.ticket);
+        if (write(fd, line, 9) != 9)
+            _exit(5);
+    }
+}
+
+struct tickets {
+    char t[20000][9];
+    size_t n;
+};
+
+static void collect(const struct checkin *c, void *ctx)
+{
+    struct tickets *t = ctx;
+    if (c->kind == CHECKIN_WALKIN && t->n < 20000)
+        strcpy(t->t[t->n++], c->ticket);
+}
+
+static int cmp(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+int main(void)
+{
+    char *dir = test_tmpdir();
+    const char *env = getenv("SKRANKE_CRASH_ROUNDS");
+    int rounds = env ? atoi(env) : 100;
+    static char reported[20000][9];
+    size_t n_reported = 0;
+    srand((unsigned)time(NULL));
+    for (int round = 0; round < rounds; round++) {
+        int p[2];
+        if (pipe(p))
+            return 2;
+        pid_t pid = fork();
+        if (pid == 0) {
+            close(p[0]);
+            child(dir, p[1]);
+        }
+        close(p[1]);
+        usleep((useconds_t)(rand() % 20000));
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        char line[9];
+        while (read(p[0], line, 9) == 9 && n_reported < 20000) {
+            line[8] = '\0';
+            char *sp = strchr(line, ' ');
+            if (sp)
+                *sp = '\0';
+            strcpy(reported[n_reported++], line);
+        }
+        close(p[0]);
+    }
+    struct store *s;
+    CHECK(store_open(&s, dir, NULL) == STORE_OK);
+    static struct tickets stored;
+    store_foreach_checkin(s, collect, &stored);
+    qsort(stored.t, stored.n, 9, cmp);
+    size_t dups = 0;
+    for (size_t i = 1; i < stored.n; i++)
+        dups += strcmp(stored.t[i - 1], stored.t[i]) == 0;
+    CHECK(dups == 0);
+    size_t missing = 0;
+    for (size_t i = 0; i < n_reported; i++)
+        missing += bsearch(reported[i], stored.t, stored.n, 9, cmp) == NULL;
+    CHECK(missing == 0);
+    CHECK(n_reported > 0);
+    printf("%d rounds: %zu tickets reported, %zu stored, %zu duplicates, %zu missing\n", rounds,
+           n_reported, stored.n, dups, missing);
+    /* Numbering goes on after the highest issued: never a reused number. */
+    struct checkin_request q;
+    request(&q, CHECKIN_WALKIN, "10:00", 0);
+    strcpy(q.errand, "Ledighed");
+    struct checkin_result r;
+    CHECK(store_checkin(s, &q, &r) == STORE_OK);
+    CHECK(bsearch(r.record.ticket, stored.t, stored.n, 9, cmp) == NULL);
+    CHECK(r.ahead > 0);
+    store_close(s);
+    test_rmtree(dir);
+    free(dir);
+
+    /* ---- the rules ---- */
+    dir = test_tmpdir();
+    CHECK(store_open(&s, dir, NULL) == STORE_OK);
+    request(&q, CHECKIN_APPOINTMENT, "09:00", 1000);
+    strcpy(q.code, "K7M2QX");
+    CHECK(store_checkin(s, &q, &r) == STORE_OK);
+    CHECK(r.outcome == CHECKIN_NO_SCHEDULE);
+    struct import_result ir;
+    struct buf err;
+    buf_init(&err);
+    CHECK(batch_import_file(s, TESTDATA "/schedule-sample.json", &ir, &err) == STORE_OK);
+    /* 13:30 appointment: 12:29 is too early, 12:30 is fine. */
+    strcpy(q.code, "y6jd2m");
+    strcpy(q.time, "12:29");
+    CHECK(store_checkin(s, &q, &r) == STORE_OK && r.outcome == CHECKIN_EARLY);
+    strcpy(q.time, "12:30");
+    CHECK(store_checkin(s, &q, &r) == STORE_OK && r.outcome == CHECKIN_OK);
+    CHECK_STR(r.record.code, "Y6JD2M");
+    CHECK_STR(r.appointment.host, "Fatima");
+    char first_id[37];
+    strcpy(first_id, r.record.id);
+    strcpy(q.time, "13:00");
+    CHECK(store_checkin(s, &q, &r) == STORE_OK && r.outcome == CHECKIN_REPEAT);
+    CHECK_STR(r.record.id, first_id);
+    CHECK_STR(r.record.time, "12:30");
+    /* 09:30 appointment at 10:01: late, recorded as such. */
+    strcpy(q.code, "K7M2QX");
+    strcpy(q.time, "10:01");
+    CHECK(store_checkin(s, &q, &r) == STORE_OK && r.outcome == CHECKIN_LATE);
+    CHECK_STR(r.record.result, "late");
+
+    /* Wrong codes: the fifth within a minute pauses entry for 30 s, and
+     * the pause holds across a reopen (a restart of the kiosk). */
+    strcpy(q.time, "10:05");
+    strcpy(q.code, "ZZZZZZ");
+    for (int i = 0; i < 4; i++) {
+        q.now = 5000 + i;
+        CHECK(store_checkin(s, &q, &r) == STORE_OK && r.outcome == CHECKIN_UNKNOWN);
+    }
+    q.now = 5010;
+    CHECK(store_checkin(s, &q, &r) == STORE_OK && r.outcome == CHECKIN_LIMITED);
+    CHECK(r.limited_until == 5040);
+    store_close(s);
+    CHECK(store_open(&s, dir, NULL) == STORE_OK);
+    strcpy(q.code, "H3RT9P"); /* even a right code waits out the pause */
+    q.now = 5039;
+    CHECK(store_checkin(s, &q, &r) == STORE_OK && r.outcome == CHECKIN_LIMITED);
+    q.now = 5040;
+    CHECK(store_checkin(s, &q, &r) == STORE_OK && r.outcome == CHECKIN_OK);
+    /* Wrong codes spread over more than a minute do not pause. */
+    strcpy(q.code, "ZZZZZZ");
+    for (int i = 0; i < 8; i++) {
+        q.now = 6000 + i * 20;
+        CHECK(store_checkin(s, &q, &r) == STORE_OK && r.outcome == CHECKIN_UNKNOWN);
+    }
+
+    /* Sessions: a listed participant once; an unlisted code counts as wrong;
+     * open attendance records each tap. */
+    request(&q, CHECKIN_SESSION, "09:55", 9000);
+    strcpy(q.session_id, "cv-1124");
+    strcpy(q.code, "q4tz7a");
+    CHECK(store_checkin(s, &q, &r) == STORE_OK && r.outcome == CHECKIN_OK);
+    CHECK_STR(r.session_title, "CV-værksted");
+    strcpy(q.time, "10:10");
+    CHECK(store_checkin(s, &q, &r) == STORE_OK && r.outcome == CHECKIN_REPEAT);
+    CHECK_STR(r.record.time, "09:55");
+    strcpy(q.code, "K7M2QX");
+    CHECK(store_checkin(s, &q, &r) == STORE_OK && r.outcome == CHECKIN_UNKNOWN);
+    strcpy(q.session_id, "info-1124");
+    q.code[0] = '\0';
+    CHECK(store_checkin(s, &q, &r) == STORE_OK && r.outcome == CHECKIN_OK);
+    CHECK(store_checkin(s, &q, &r) == STORE_OK && r.outcome == CHECKIN_OK);
+    strcpy(q.session_id, "nope");
+    CHECK(store_checkin(s, &q, &r) == STORE_OK && r.outcome == CHECKIN_NO_SESSION);
+
+    struct store_status st;
+    CHECK(store_status(s, &st) == STORE_OK);
+    CHECK(st.checkins == 6 && st.checkins_waiting == 6);
+    store_close(s);
+    buf_free(&err);
+    test_rmtree(dir);
+    free(dir);
+    TEST_END();
+}
