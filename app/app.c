@@ -87,7 +87,7 @@ void app_go(struct app *a, const struct screen *s)
 }
 
 static const struct screen *const all_screens[] = {&screen_home, &screen_survey,
-                                                   &screen_checkin};
+                                                   &screen_checkin, &screen_jobs};
 
 void app_privacy_reset(struct app *a)
 {

@@ -104,5 +104,6 @@ int app_chrome(struct app *a, struct ui *ui, const char *title, bool back);
 extern const struct screen screen_home;
 extern const struct screen screen_survey;
 extern const struct screen screen_checkin;
+extern const struct screen screen_jobs;
 
 #endif

@@ -605,6 +605,32 @@ int store_foreach_job(struct store *s, void (*fn)(const struct job *, void *), v
     return scan_db(s, DB_JOBS, NULL, 0, each_job, &c);
 }
 
+struct get_job_ctx {
+    uint32_t index;
+    struct cb cb;
+};
+
+static int get_job(struct store *s, MDB_txn *txn, void *vctx)
+{
+    struct get_job_ctx *c = vctx;
+    unsigned char key[4] = {(unsigned char)(c->index >> 24), (unsigned char)(c->index >> 16),
+                            (unsigned char)(c->index >> 8), (unsigned char)c->index};
+    MDB_val k = {4, key}, v;
+    int rc = mdb_get(txn, s->dbi[DB_JOBS], &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return STORE_ENOTFOUND;
+    if (rc)
+        return rc;
+    return each_job(&k, &v, &c->cb);
+}
+
+int store_get_job(struct store *s, uint32_t index, void (*fn)(const struct job *, void *),
+                  void *ctx)
+{
+    struct get_job_ctx c = {index, {(void (*)(void))fn, ctx}};
+    return store_read(s, get_job, &c);
+}
+
 /* ---- schedule ---- */
 
 static void schedule_prefix(struct buf *b, const char *site, const char *date)

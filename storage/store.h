@@ -147,6 +147,10 @@ struct jobs_info {
 int store_jobs_info(struct store *s, struct jobs_info *out);
 /* In batch order. */
 int store_foreach_job(struct store *s, void (*fn)(const struct job *, void *), void *ctx);
+/* The job at position index of the loaded batch, handed to fn.
+ * STORE_ENOTFOUND when there is none. */
+int store_get_job(struct store *s, uint32_t index, void (*fn)(const struct job *, void *),
+                  void *ctx);
 
 /* ---- the day's schedule (written by the batch importer) ---- */
 

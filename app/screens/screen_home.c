@@ -75,6 +75,8 @@ static void tap(struct app *a, const char *id)
         app_go(a, &screen_survey);
     else if (strcmp(id, "home.checkin") == 0)
         app_go(a, &screen_checkin);
+    else if (strcmp(id, "home.jobs") == 0)
+        app_go(a, &screen_jobs);
 }
 
 const struct screen screen_home = {

@@ -120,8 +120,10 @@ int ui_label(struct ui *ui, struct rect r, const char *text, int size, bool bold
 void ui_keypad(struct ui *ui, const char *prefix, struct rect r, const char *const *keys,
                const char *const *labels, int n, int cols);
 /* The on-screen keyboard with æ ø å: ids "<prefix>.key.<char>", plus
- * "<prefix>.key.space" and "<prefix>.key.del". */
-void ui_keyboard(struct ui *ui, const char *prefix, struct rect r);
+ * "<prefix>.key.space" and "<prefix>.key.del" labelled in the screen's
+ * language (fonts have no reliable glyphs for ⌫ and ␣). */
+void ui_keyboard(struct ui *ui, const char *prefix, struct rect r, const char *del_label,
+                 const char *space_label);
 /* Progress dots: current of total (1-based). */
 void ui_dots(struct ui *ui, struct rect r, int current, int total, const char *text);
 /* A scrolling list: calls item(i, rect) for the visible items; item rects

@@ -39,7 +39,8 @@ void ui_keypad(struct ui *ui, const char *prefix, struct rect lr, const char *co
     }
 }
 
-void ui_keyboard(struct ui *ui, const char *prefix, struct rect lr)
+void ui_keyboard(struct ui *ui, const char *prefix, struct rect lr, const char *del_label,
+                 const char *space_label)
 {
     static const char *const rows[4][11] = {
         {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0", NULL},
@@ -58,7 +59,7 @@ void ui_keyboard(struct ui *ui, const char *prefix, struct rect lr)
                 rows[row][col], false);
         }
     snprintf(id, sizeof id, "%s.key.del", prefix);
-    key(ui, id, (struct rect){r.x + 9 * kw, r.y + 3 * kh, 2 * kw, kh}, "⌫", false);
+    key(ui, id, (struct rect){r.x + 9 * kw, r.y + 3 * kh, 2 * kw, kh}, del_label, true);
     snprintf(id, sizeof id, "%s.key.space", prefix);
-    key(ui, id, (struct rect){r.x + 2 * kw, r.y + 4 * kh, 7 * kw, kh}, "␣", false);
+    key(ui, id, (struct rect){r.x + 2 * kw, r.y + 4 * kh, 7 * kw, kh}, space_label, true);
 }
