@@ -158,6 +158,19 @@ static enum dir classify(uint32_t cp)
     return D_L;
 }
 
+bool text_first_strong(const char *text, bool *strong)
+{
+    for (const char *p = text; *p;) {
+        enum dir d = classify(next_cp(&p));
+        if (d == D_L || d == D_R) {
+            *strong = true;
+            return d == D_R;
+        }
+    }
+    *strong = false;
+    return false;
+}
+
 bool text_is_rtl(const char *text)
 {
     for (const char *p = text; *p;) {

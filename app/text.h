@@ -68,6 +68,9 @@ size_t text_cache_renders(const struct text_cache *c);
 /* True when text holds a right-to-left letter (to pick a paragraph
  * direction for text of unknown language, such as a job ad). */
 bool text_is_rtl(const char *text);
+/* The direction of text's first letter (true: right to left); *strong is
+ * false when it has no letter at all (digits and signs only). */
+bool text_first_strong(const char *text, bool *strong);
 
 /* For tests: the runs of one line in visual order (left to right),
  * separated by '|'. */

@@ -261,14 +261,14 @@ static void draw_item(struct ui *ui, int i, struct rect lr, void *vctx)
     struct text_style ss = {ui_px(ui, 2.6f), false, UI_TEXT};
     struct text_style ls = {ui_px(ui, 2.4f), false, UI_MUTED};
     int y = box.y + pad / 2;
-    ui_text(ui, NULL, (struct rect){box.x + pad, y, w, ui_px(ui, 4.6f)}, title, &ts, ALIGN_START,
-            false, true);
+    ui_content_text(ui, NULL, (struct rect){box.x + pad, y, w, ui_px(ui, 4.6f)}, title, &ts,
+                    ALIGN_START, false, true);
     y += ui_px(ui, 4.6f);
     struct buf b;
     buf_init(&b);
     buf_printf(&b, "%s  ·  %s", jobs_row_text(&jb.ix, r->employer), jobs_row_text(&jb.ix, r->city));
-    ui_text(ui, NULL, (struct rect){box.x + pad, y, w, ui_px(ui, 3.8f)}, b.data, &ss, ALIGN_START,
-            false, true);
+    ui_content_text(ui, NULL, (struct rect){box.x + pad, y, w, ui_px(ui, 3.8f)}, b.data, &ss,
+                    ALIGN_START, false, true);
     y += ui_px(ui, 3.8f);
     labels_line(a, r, &b);
     ui_text(ui, NULL, (struct rect){box.x + pad, y, w, ui_px(ui, 3.4f)}, b.data, &ls, ALIGN_START,
@@ -445,7 +445,7 @@ static void draw_summary(struct ui *ui, int i, struct rect lr, void *vctx)
     (void)i;
     (void)vctx;
     struct text_style st = {ui_px(ui, 2.9f), false, UI_TEXT};
-    ui_text(ui, NULL, ui_place(ui, lr, true), jb.d_summary, &st, ALIGN_START, true, false);
+    ui_content_text(ui, NULL, ui_place(ui, lr, true), jb.d_summary, &st, ALIGN_START, true, false);
 }
 
 static void draw_qr(struct app *a, struct ui *ui, struct rect lr)
@@ -490,14 +490,14 @@ static void draw_detail(struct app *a, struct ui *ui, int top)
     struct text_style es = {ui_px(ui, 3.2f), false, UI_TEXT};
     struct text_style ls = {ui_px(ui, 2.6f), false, UI_MUTED};
     int y = top;
-    y += ui_text(ui, NULL, ui_place(ui, (struct rect){m, y, left_w, ui_px(ui, 12)}, true), jb.d_title,
-                 &ts, ALIGN_START, true, false) + gap / 2;
+    y += ui_content_text(ui, NULL, ui_place(ui, (struct rect){m, y, left_w, ui_px(ui, 12)}, true),
+                         jb.d_title, &ts, ALIGN_START, true, false) + gap / 2;
     struct buf b;
     buf_init(&b);
     buf_printf(&b, "%s  ·  %s%s%s", jb.d_employer, jb.d_postcode, jb.d_postcode[0] ? " " : "",
                jb.d_city);
-    y += ui_text(ui, NULL, ui_place(ui, (struct rect){m, y, left_w, ui_px(ui, 8)}, true), b.data, &es,
-                 ALIGN_START, true, false) + gap / 2;
+    y += ui_content_text(ui, NULL, ui_place(ui, (struct rect){m, y, left_w, ui_px(ui, 8)}, true),
+                         b.data, &es, ALIGN_START, true, false) + gap / 2;
     struct job_row row = {0};
     snprintf(row.deadline, sizeof row.deadline, "%s", jb.d_deadline);
     row.hours = (uint8_t)jb.d_hours;
@@ -518,10 +518,9 @@ static void draw_detail(struct app *a, struct ui *ui, int top)
     int summary_h = H - y - m - qr_h;
     if (jb.d_summary && jb.d_summary[0]) {
         struct text_style st = {ui_px(ui, 2.9f), false, UI_TEXT};
-        const struct text_block *blk = text_cache_get(ui->tc, jb.d_summary, &st, left_w, ALIGN_START,
-                                                      ui_text_rtl(ui, jb.d_summary));
+        int h = ui_content_height(ui, jb.d_summary, &st, left_w);
         ui_list(ui, "jobs.detail.summary", (struct rect){m, y, left_w, summary_h}, &jb.summary, 1,
-                blk->h + ui_px(ui, 2), draw_summary, NULL);
+                h + ui_px(ui, 2), draw_summary, NULL);
     }
     struct rect qr = portrait ? (struct rect){m, H - m - qr_h, qr_w, qr_h}
                               : (struct rect){W - m - qr_w, top, qr_w, H - top - m};

@@ -172,20 +172,26 @@ bool ui_text_rtl(const struct ui *ui, const char *text)
     return ui->rtl || text_is_rtl(text);
 }
 
-int ui_text(struct ui *ui, const char *id, struct rect r, const char *text,
-            const struct text_style *st, enum text_align align, bool wrap, bool vcenter)
+/* Text with its paragraph direction and the side that "start" means given
+ * separately (they differ for content in another script than the screen). */
+static int draw_text(struct ui *ui, const char *id, struct rect r, const char *text,
+                     const struct text_style *st, enum text_align align, bool wrap, bool vcenter,
+                     bool rtl, bool start_right)
 {
     if (!text || !*text)
         return 0;
-    bool rtl = ui_text_rtl(ui, text);
-    const struct text_block *b = text_cache_get(ui->tc, text, st, wrap ? r.w : 0, align, rtl);
+    /* Lines inside the block align to the same side as the block. */
+    enum text_align inner = align;
+    if (align != ALIGN_CENTER && rtl != start_right)
+        inner = align == ALIGN_START ? ALIGN_END : ALIGN_START;
+    const struct text_block *b = text_cache_get(ui->tc, text, st, wrap ? r.w : 0, inner, rtl);
     if (id)
         ui_register(ui, id, r, UI_LABEL, false, text);
     else
         ui_register(ui, NULL, r, UI_LABEL, false, text);
     if (!b->tex)
         return b->h;
-    bool left = (align == ALIGN_START) != rtl;
+    bool left = (align == ALIGN_START) != start_right;
     int x = align == ALIGN_CENTER ? r.x + (r.w - b->w) / 2 : left ? r.x : r.x + r.w - b->w;
     int y = vcenter ? r.y + (r.h - b->h) / 2 : r.y;
     SDL_Rect dst = {x, y, b->w, b->h};
@@ -199,6 +205,34 @@ int ui_text(struct ui *ui, const char *id, struct rect r, const char *text,
         SDL_RenderCopy(ui->ren, b->tex, NULL, &dst);
     }
     return b->h;
+}
+
+int ui_text(struct ui *ui, const char *id, struct rect r, const char *text,
+            const struct text_style *st, enum text_align align, bool wrap, bool vcenter)
+{
+    bool rtl = ui_text_rtl(ui, text ? text : "");
+    return draw_text(ui, id, r, text, st, align, wrap, vcenter, rtl, rtl);
+}
+
+static bool content_rtl(const struct ui *ui, const char *text)
+{
+    bool strong = false;
+    bool rtl = text_first_strong(text, &strong);
+    return strong ? rtl : ui->rtl;
+}
+
+int ui_content_text(struct ui *ui, const char *id, struct rect r, const char *text,
+                    const struct text_style *st, enum text_align align, bool wrap, bool vcenter)
+{
+    return draw_text(ui, id, r, text, st, align, wrap, vcenter, content_rtl(ui, text ? text : ""),
+                     ui->rtl);
+}
+
+int ui_content_height(struct ui *ui, const char *text, const struct text_style *st, int w)
+{
+    bool rtl = content_rtl(ui, text);
+    enum text_align inner = rtl != ui->rtl ? ALIGN_END : ALIGN_START;
+    return text_cache_get(ui->tc, text, st, w, inner, rtl)->h;
 }
 
 /* ---- input ---- */

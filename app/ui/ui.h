@@ -105,6 +105,13 @@ void ui_thick_line(struct ui *ui, float x1, float y1, float x2, float y2, float 
 int ui_text(struct ui *ui, const char *id, struct rect r, const char *text,
             const struct text_style *st, enum text_align align, bool wrap, bool vcenter);
 bool ui_text_rtl(const struct ui *ui, const char *text);
+/* Like ui_text, for content that is not the screen's own words (a job ad):
+ * the text keeps its own direction (from its first letter), while start and
+ * end alignment follow the screen's. */
+int ui_content_text(struct ui *ui, const char *id, struct rect r, const char *text,
+                    const struct text_style *st, enum text_align align, bool wrap, bool vcenter);
+/* The height content text takes when wrapped at width w. */
+int ui_content_height(struct ui *ui, const char *text, const struct text_style *st, int w);
 
 /* ---- widgets (layout rectangles; mirrored in right-to-left) ---- */
 
