@@ -88,7 +88,8 @@ static bool load_file(const char *path, struct lang *l)
         l->pairs[l->n++] = (struct pair){xstrdup(key), unescape(value)};
     }
     fclose(f);
-    qsort(l->pairs, l->n, sizeof *l->pairs, cmp_pair);
+    if (l->n)
+        qsort(l->pairs, l->n, sizeof *l->pairs, cmp_pair);
     for (size_t i = 1; ok && i < l->n; i++)
         if (strcmp(l->pairs[i - 1].key, l->pairs[i].key) == 0) {
             LOG("%s: the key %s appears twice", path, l->pairs[i].key);

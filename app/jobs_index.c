@@ -214,7 +214,8 @@ int jobs_index_load(struct jobs_index *x, struct store *s, const char *today)
         jobs_index_free(x);
         return rc;
     }
-    qsort(x->rows, x->n, sizeof *x->rows, by_deadline);
+    if (x->n)
+        qsort(x->rows, x->n, sizeof *x->rows, by_deadline);
     x->result = xmalloc((x->n ? x->n : 1) * sizeof *x->result);
     x->matched = xmalloc((x->n ? x->n : 1) * sizeof *x->matched);
     x->score = xmalloc(x->n ? x->n : 1);

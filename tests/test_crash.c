@@ -100,7 +100,8 @@ int main(void)
         struct found f = {0};
         store_foreach_response(s, collect, &f);
         store_close(s);
-        qsort(f.stored, f.n, 37, cmp_id);
+        if (f.n)
+            qsort(f.stored, f.n, 37, cmp_id);
         size_t missing = 0;
         for (size_t i = 0; i < n_ids; i++)
             if (!bsearch(ids[i], f.stored, f.n, 37, cmp_id))

@@ -25,7 +25,7 @@
 #include "text.h"
 #include "util.h"
 
-#define UI_ID_MAX 64
+#define UI_ID_MAX 96
 #define UI_SLOP_MM 2.0f
 #define UI_MIN_TARGET_MM 9.0f
 
