@@ -91,6 +91,9 @@ int batch_export(struct store *s, const char *outdir, uint32_t seq, struct expor
  * and SHA-256, and that the listed files are all there. STORE_EINVAL with
  * err set when it does not verify. */
 int batch_verify(const char *dir, struct buf *err);
+/* Like batch_verify, after checking manifest.json.minisig against the public
+ * key file pubkey_path. */
+int batch_verify_signed(const char *dir, const char *pubkey_path, struct buf *err);
 
 /* Escapes one CSV cell (FORMATS.md: ';' separated, quoted when needed). */
 void csv_cell(struct buf *b, const char *s);

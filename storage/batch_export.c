@@ -31,6 +31,7 @@
 #include <sodium.h>
 
 #include "json.h"
+#include "minisign.h"
 #include "record.h"
 #include "store_internal.h"
 
@@ -529,9 +530,40 @@ int batch_export(struct store *s, const char *outdir, uint32_t seq, struct expor
         out_put(&mo, &m);
         io = out_close(&mo, hex[F_MANIFEST]);
     }
-    if (!io)
-        io = fsync_dir(tmp.data);
     if (io) {
+        buf_printf(err, "%s: %s", tmp.data, strerror(io));
+        rc = STORE_EIO;
+        goto fail;
+    }
+    /* With a kiosk key, the manifest (which holds every file's hash) is
+     * signed, so the staff PC can check the whole batch with minisign -V. */
+    struct buf key;
+    buf_init(&key);
+    store_config_get(s, "kiosk_key", &key);
+    if (key.len) {
+        struct buf mpath, spath, comment, why;
+        buf_init(&mpath);
+        buf_init(&spath);
+        buf_init(&comment);
+        buf_init(&why);
+        buf_printf(&mpath, "%s/manifest.json", tmp.data);
+        buf_printf(&spath, "%s/manifest.json.minisig", tmp.data);
+        buf_printf(&comment, "timestamp:%lld\tfile:manifest.json\tbatch:skranke-%s-%s-%06u",
+                   (long long)e.created_at, site.data, kiosk.data, e.seq);
+        rc = minisign_sign_file(key.data, mpath.data, spath.data, comment.data, &why);
+        if (rc)
+            buf_printf(err, "cannot sign the batch with the kiosk key: %s", why.data);
+        buf_free(&mpath);
+        buf_free(&spath);
+        buf_free(&comment);
+        buf_free(&why);
+    }
+    buf_free(&key);
+    if (rc) {
+        rc = STORE_EIO;
+        goto fail;
+    }
+    if ((io = fsync_dir(tmp.data))) {
         buf_printf(err, "%s: %s", tmp.data, strerror(io));
         rc = STORE_EIO;
         goto fail;
@@ -629,6 +661,25 @@ static int verify_file(const char *dir, const char *name, uint64_t want_bytes,
         return STORE_EINVAL;
     }
     return 0;
+}
+
+int batch_verify_signed(const char *dir, const char *pubkey_path, struct buf *err)
+{
+    buf_clear(err);
+    struct minisign_key key;
+    if (!minisign_read_key_file(pubkey_path, &key, err))
+        return STORE_EINVAL;
+    char path[4200], sig[4300];
+    snprintf(path, sizeof path, "%s/manifest.json", dir);
+    snprintf(sig, sizeof sig, "%s.minisig", path);
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        buf_printf(err, "%s: cannot open: %s", path, strerror(errno));
+        return STORE_EINVAL;
+    }
+    int rc = minisign_verify_fd(fd, sig, &key, 1, err);
+    close(fd);
+    return rc ? rc : batch_verify(dir, err);
 }
 
 int batch_verify(const char *dir, struct buf *err)

@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "batch.h"
+#include "minisign.h"
 #include "store.h"
 #include "util.h"
 
@@ -286,27 +287,42 @@ static int cmd_verify(int argc, char **argv)
         complain("usage: verify BATCHDIR [--pubkey FILE]");
         return EXIT_REFUSED;
     }
-    if (pubkey) {
-        complain("checking signatures is not available yet in this version");
-        return 1;
-    }
     struct buf err;
     buf_init(&err);
-    int rc = batch_verify(argv[1], &err);
+    int rc = pubkey ? batch_verify_signed(argv[1], pubkey, &err) : batch_verify(argv[1], &err);
     if (rc)
         complain("%s", err.data);
     else
-        printf("%s: verified\n", argv[1]);
+        printf("%s: verified%s\n", argv[1], pubkey ? ", signature good" : "");
     buf_free(&err);
     return exit_for(rc);
 }
 
 static int cmd_keygen(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    complain("keygen is not available yet in this version");
-    return 1;
+    bool missing = false;
+    const char *prefix = take_option(&argc, argv, "--out", &missing);
+    if (missing || !prefix || argc != 1 || !no_more_options(argc, argv)) {
+        complain("usage: keygen --out PREFIX   (writes PREFIX.key and PREFIX.pub)");
+        return EXIT_REFUSED;
+    }
+    if (sodium_init() < 0)
+        return 1;
+    struct buf pub, why;
+    buf_init(&pub);
+    buf_init(&why);
+    int rc = minisign_keygen(prefix, &pub, &why);
+    if (rc) {
+        complain("%s", why.data);
+    } else {
+        printf("%s.key  the kiosk's secret key (keep it on the kiosk: config set kiosk_key)\n"
+               "%s.pub  the public key, for the staff PC: minisign -V -p %s.pub -m manifest.json\n"
+               "public key: %s\n",
+               prefix, prefix, prefix, pub.data);
+    }
+    buf_free(&pub);
+    buf_free(&why);
+    return rc ? 1 : 0;
 }
 
 /* ---- set-pin ---- */
