@@ -24,7 +24,7 @@ time_t app_wall(const struct app *a)
     return a->wall_base + (time_t)(a->now / 1000);
 }
 
-static void read_settings(struct app *a)
+void app_reload_settings(struct app *a)
 {
     struct buf v;
     buf_init(&v);
@@ -56,7 +56,7 @@ bool app_init(struct app *a, struct store *store, const char *assets)
 {
     a->store = store;
     a->assets = assets;
-    read_settings(a);
+    app_reload_settings(a);
     snprintf(a->lang, sizeof a->lang, "%s", a->langs[0]);
     a->screen = &screen_home;
     a->dirty = true;
@@ -87,7 +87,12 @@ void app_go(struct app *a, const struct screen *s)
 }
 
 static const struct screen *const all_screens[] = {&screen_home, &screen_survey,
-                                                   &screen_checkin, &screen_jobs};
+                                                   &screen_checkin, &screen_jobs, &screen_staff};
+
+bool app_busy(const struct app *a)
+{
+    return a->screen->busy && a->screen->busy(a);
+}
 
 void app_privacy_reset(struct app *a)
 {
@@ -157,7 +162,13 @@ void app_release(struct app *a, int x, int y)
 
 void app_tick(struct app *a)
 {
-    if (a->prompt) {
+    if (a->screen == &screen_home && ui_held(&a->ui, "home.staff", a->now) >= STAFF_HOLD_MS) {
+        ui_cancel_press(&a->ui);
+        app_go(a, &screen_staff);
+    }
+    if (a->screen->staff) {
+        /* Staff mode keeps its own idle rule (the screen's tick). */
+    } else if (a->prompt) {
         if (a->now >= a->prompt_end) {
             app_privacy_reset(a);
             return;
@@ -182,10 +193,15 @@ void app_tick(struct app *a)
 uint64_t app_next_wake(const struct app *a)
 {
     uint64_t next = UINT64_MAX;
-    if (a->prompt) {
+    if (a->ui.pressing && strcmp(a->ui.pressed, "home.staff") == 0 && !a->ui.dragging)
+        next = a->ui.press_t + STAFF_HOLD_MS;
+    if (a->screen->staff) {
+        /* no citizen idle prompt */
+    } else if (a->prompt) {
         uint64_t left = a->prompt_end - a->now;
-        next = a->now + (left % 1000 ? left % 1000 : 1000);
-    } else if (!at_rest(a)) {
+        uint64_t p = a->now + (left % 1000 ? left % 1000 : 1000);
+        next = p < next ? p : next;
+    } else if (!at_rest(a) && a->last_input + a->idle_timeout_ms < next) {
         next = a->last_input + a->idle_timeout_ms;
     }
     time_t wall = app_wall(a);

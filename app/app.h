@@ -42,6 +42,12 @@ struct screen {
     uint64_t (*next_wake)(const struct app *a);
     /* Runs the screen's timers at `now`; marks dirty when something shows. */
     void (*tick)(struct app *a);
+    /* True while background work of the screen runs (the script driver
+     * waits for it). */
+    bool (*busy)(const struct app *a);
+    /* Staff screens have their own idle rule and never show the citizens'
+     * idle prompt. */
+    bool staff;
 };
 
 struct app {
@@ -79,6 +85,10 @@ const char *T(const struct app *a, const char *key);
 time_t app_wall(const struct app *a);
 
 bool app_init(struct app *a, struct store *store, const char *assets);
+/* Reads the settings the app keeps (after staff changed them). */
+void app_reload_settings(struct app *a);
+/* True while a screen's background work runs. */
+bool app_busy(const struct app *a);
 void app_deinit(struct app *a);
 void app_go(struct app *a, const struct screen *s);
 void app_set_lang(struct app *a, const char *code);
@@ -105,5 +115,6 @@ extern const struct screen screen_home;
 extern const struct screen screen_survey;
 extern const struct screen screen_checkin;
 extern const struct screen screen_jobs;
+extern const struct screen screen_staff;
 
 #endif

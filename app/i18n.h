@@ -7,7 +7,8 @@
  *
  * A key missing in a language shows the Danish text (never a blank); a key
  * missing in Danish too shows the key itself. i18n_missing() lists every
- * gap, for the test that keeps the files complete.
+ * gap, for the test that keeps the files complete; keys starting with
+ * "staff." are exempt in other languages (staff mode is Danish only).
  */
 #ifndef SKRANKE_I18N_H
 #define SKRANKE_I18N_H

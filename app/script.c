@@ -248,6 +248,8 @@ int script_run(struct app *a, const char *path, const char *shots)
             rc = 1;
             break;
         }
+        for (int waited = 0; app_busy(a) && waited < 6000; waited++)
+            SDL_Delay(10); /* background work of a screen (staff import/export) */
         app_tick(a); /* let screens collect what the writer answered */
     }
     fclose(f);

@@ -776,9 +776,12 @@ int store_pin_get(struct store *s, char *out, size_t cap)
 static int write_pin(struct store *s, MDB_txn *txn, void *vctx)
 {
     struct pin_ctx *c = vctx;
+    uint64_t zero = 0;
     int rc = store_put_str(txn, s->dbi[DB_META], "pin", c->hash, strlen(c->hash), 0);
     if (!rc)
         rc = store_meta_put_u32(s, txn, "pin_failures", 0);
+    if (!rc)
+        rc = store_put_str(txn, s->dbi[DB_META], "pin_wait", &zero, 8, 0);
     return rc;
 }
 
@@ -786,6 +789,116 @@ int store_pin_set(struct store *s, const char *hash)
 {
     struct pin_ctx c = {NULL, 0, hash};
     return store_write(s, write_pin, &c);
+}
+
+struct pin_state {
+    uint32_t failures;
+    uint64_t wait_until;
+    char hash[256];
+    bool record; /* write back: failure (or success) to record */
+    bool success;
+};
+
+static int pin_read(struct store *s, MDB_txn *txn, struct pin_state *p)
+{
+    MDB_val v;
+    p->failures = 0;
+    p->wait_until = 0;
+    p->hash[0] = '\0';
+    int rc = store_meta_u32(s, txn, "pin_failures", &p->failures);
+    if (rc && rc != STORE_ENOTFOUND)
+        return rc;
+    rc = store_get_str(txn, s->dbi[DB_META], "pin_wait", &v);
+    if (rc == 0 && v.mv_size == 8)
+        memcpy(&p->wait_until, v.mv_data, 8);
+    rc = store_get_str(txn, s->dbi[DB_META], "pin", &v);
+    if (rc == 0 && v.mv_size < sizeof p->hash) {
+        memcpy(p->hash, v.mv_data, v.mv_size);
+        p->hash[v.mv_size] = '\0';
+    }
+    return 0;
+}
+
+static int pin_read_txn(struct store *s, MDB_txn *txn, void *vctx)
+{
+    return pin_read(s, txn, vctx);
+}
+
+struct pin_update {
+    bool success;
+    time_t now;
+    struct pin_state after;
+};
+
+static int pin_update_txn(struct store *s, MDB_txn *txn, void *vctx)
+{
+    struct pin_update *u = vctx;
+    int rc = pin_read(s, txn, &u->after);
+    if (rc)
+        return rc;
+    if (u->success) {
+        u->after.failures = 0;
+        u->after.wait_until = 0;
+    } else {
+        u->after.failures++;
+        /* From the third wrong PIN the wait doubles: 2 s, 4 s, … */
+        unsigned f = u->after.failures;
+        u->after.wait_until = f >= 3 ? (uint64_t)u->now + (1ull << (f - 2 > 12 ? 12 : f - 2)) : 0;
+    }
+    rc = store_meta_put_u32(s, txn, "pin_failures", u->after.failures);
+    if (!rc)
+        rc = store_put_str(txn, s->dbi[DB_META], "pin_wait", &u->after.wait_until, 8, 0);
+    return rc;
+}
+
+static void pin_fill(const struct pin_state *p, time_t now, struct pin_result *out)
+{
+    out->no_pin = p->hash[0] == '\0';
+    out->failures = p->failures;
+    out->locked = p->failures >= PIN_LOCK_AFTER;
+    out->wait_until = (time_t)p->wait_until > now ? (time_t)p->wait_until : 0;
+}
+
+int store_pin_state(struct store *s, time_t now, struct pin_result *out)
+{
+    struct pin_state p;
+    memset(out, 0, sizeof *out);
+    int rc = store_read(s, pin_read_txn, &p);
+    if (!rc)
+        pin_fill(&p, now, out);
+    return rc;
+}
+
+int store_pin_check(struct store *s, const char *pin, time_t now, struct pin_result *out)
+{
+    int rc = store_pin_state(s, now, out);
+    if (rc || out->no_pin || out->locked || out->wait_until)
+        return rc;
+    struct pin_state p;
+    if ((rc = store_read(s, pin_read_txn, &p)))
+        return rc;
+    /* Argon2id outside any transaction: it takes a while on purpose. */
+    bool ok = crypto_pwhash_str_verify(p.hash, pin, strlen(pin)) == 0;
+    sodium_memzero(p.hash, sizeof p.hash);
+    struct pin_update u = {.success = ok, .now = now};
+    if ((rc = store_write(s, pin_update_txn, &u)))
+        return rc;
+    pin_fill(&u.after, now, out);
+    out->ok = ok;
+    return 0;
+}
+
+int store_pin_make(struct store *s, const char *pin)
+{
+    size_t n = strlen(pin);
+    if (n < 4 || n > 8 || strspn(pin, "0123456789") != n)
+        return STORE_EINVAL;
+    char hash[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str(hash, pin, n, crypto_pwhash_OPSLIMIT_INTERACTIVE, 16u << 20)) {
+        LOG("hashing the PIN failed (out of memory)");
+        return STORE_EIO;
+    }
+    return store_pin_set(s, hash);
 }
 
 /* ---- exports ---- */

@@ -270,6 +270,28 @@ long store_config_long(struct store *s, const char *key);
 int store_pin_get(struct store *s, char *out, size_t cap);
 /* Sets the hash and clears the failed-attempt counter, durably. */
 int store_pin_set(struct store *s, const char *hash);
+/* Validates a new PIN (4 to 8 digits; STORE_EINVAL otherwise), hashes it
+ * with Argon2id and stores it with store_pin_set. */
+int store_pin_make(struct store *s, const char *pin);
+
+#define PIN_LOCK_AFTER 10 /* wrong PINs in a row before a lockout */
+
+struct pin_result {
+    bool ok;            /* the PIN was right */
+    bool no_pin;        /* no PIN has been set: staff mode is closed */
+    bool locked;        /* locked out until set-pin */
+    time_t wait_until;  /* back-off: no attempt is checked before this */
+    unsigned failures;  /* wrong PINs in a row */
+};
+
+/* Checks a staff PIN at `now`: Argon2id verify against the stored hash,
+ * with a back-off that doubles from the third wrong PIN and a lockout after
+ * PIN_LOCK_AFTER, both kept in the store (they survive restarts) and
+ * cleared by store_pin_set or a right PIN. An attempt during the back-off
+ * is not checked at all. */
+int store_pin_check(struct store *s, const char *pin, time_t now, struct pin_result *out);
+/* The state without an attempt (for showing it). */
+int store_pin_state(struct store *s, time_t now, struct pin_result *out);
 
 /* ---- export bookkeeping (used by batch_export.c) ---- */
 

@@ -348,18 +348,11 @@ static int cmd_set_pin(int argc, char **argv)
     struct store *s = open_store();
     if (!s)
         return 1;
-    char hash[crypto_pwhash_STRBYTES];
-    int rc = STORE_OK;
-    if (crypto_pwhash_str(hash, line, n, crypto_pwhash_OPSLIMIT_INTERACTIVE, 16u << 20)) {
-        complain("hashing the PIN failed (out of memory)");
-        rc = STORE_EIO;
-    } else {
-        rc = store_pin_set(s, hash);
-        if (rc)
-            complain("%s", store_strerror(rc));
-        else
-            printf("PIN set; failed attempts cleared\n");
-    }
+    int rc = store_pin_make(s, line);
+    if (rc)
+        complain("%s", store_strerror(rc));
+    else
+        printf("PIN set; failed attempts and any lockout cleared\n");
     sodium_memzero(line, sizeof line);
     store_close(s);
     return exit_for(rc);

@@ -1,0 +1,653 @@
+/*
+ * screen_staff.c — staff mode: a PIN, then import from and export to a USB
+ * stick, status, re-export, a few settings and a new PIN. Reached by a 3 s
+ * press on the home screen's corner (home.staff); left by the staff, or by
+ * itself after STAFF_IDLE_MS without a touch. Danish only.
+ *
+ * Import and export run on a worker thread, so the screen keeps drawing; a
+ * progress bar shows when the work takes longer than a second, and the end
+ * is a plain result: what came in or went out, and for a refused file which
+ * file and why.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <SDL.h>
+
+#include "app.h"
+#include "batch.h"
+#include "i18n.h"
+#include "usb.h"
+
+#define STAFF_IDLE_MS 120000
+#define PROGRESS_AFTER_MS 1000
+#define RESULTS_MAX 32
+
+enum view { PIN, MENU, STATUS, WORK, REEXPORT, SETTINGS, NEWPIN };
+enum staff_job { JOB_IMPORT, JOB_EXPORT };
+
+struct result_line {
+    bool ok;
+    char text[600];
+};
+
+static struct {
+    enum view view;
+    char pin[9], first_pin[9];
+    int pin_step; /* new PIN: 0 first entry, 1 again */
+    char note[300];
+    bool note_bad;
+    char stick[4096];
+    bool have_stick;
+    uint64_t next_scan;
+    /* The worker. */
+    SDL_Thread *thread;
+    SDL_atomic_t running, done_count, total;
+    enum staff_job job;
+    uint32_t seq;
+    uint64_t started;
+    struct store *store;
+    struct result_line results[RESULTS_MAX];
+    int n_results;
+    uint32_t seqs[64];
+    int n_seqs;
+} st;
+
+static const char *D(const char *key)
+{
+    return i18n_get("da", key);
+}
+
+static void note(const char *text, bool bad)
+{
+    snprintf(st.note, sizeof st.note, "%s", text);
+    st.note_bad = bad;
+}
+
+static void wait_worker(void)
+{
+    if (st.thread) {
+        SDL_WaitThread(st.thread, NULL);
+        st.thread = NULL;
+    }
+}
+
+static void forget(struct app *a)
+{
+    (void)a;
+    wait_worker();
+    memset(st.pin, 0, sizeof st.pin);
+    memset(st.first_pin, 0, sizeof st.first_pin);
+    st.view = PIN;
+    st.note[0] = '\0';
+    st.n_results = 0;
+}
+
+static void scan(struct app *a)
+{
+    struct buf root;
+    buf_init(&root);
+    store_config_get(a->store, "usb_root", &root);
+    st.have_stick = usb_find(root.data, st.stick, sizeof st.stick);
+    buf_free(&root);
+    st.next_scan = a->now + 1000;
+}
+
+static void enter(struct app *a)
+{
+    forget(a);
+    struct pin_result pr;
+    store_pin_state(a->store, app_wall(a), &pr);
+    if (pr.no_pin)
+        note(D("staff.pin.none"), true);
+    else if (pr.locked)
+        note(D("staff.pin.locked"), true);
+    scan(a);
+}
+
+/* ---- the worker ---- */
+
+static void add_result(bool ok, const char *text)
+{
+    if (st.n_results < RESULTS_MAX) {
+        st.results[st.n_results].ok = ok;
+        snprintf(st.results[st.n_results].text, sizeof st.results[0].text, "%s", text);
+        st.n_results++;
+    }
+}
+
+static int work(void *arg)
+{
+    (void)arg;
+    struct buf err, line;
+    buf_init(&err);
+    buf_init(&line);
+    if (st.job == JOB_IMPORT) {
+        static struct usb_file files[USB_FILES_MAX];
+        size_t n = usb_list_inbox(st.stick, files, USB_FILES_MAX);
+        SDL_AtomicSet(&st.total, (int)n);
+        if (!n)
+            add_result(false, D("staff.import.none"));
+        for (size_t i = 0; i < n; i++) {
+            buf_clear(&line);
+            if (!files[i].ok) {
+                buf_printf(&line, "%s: %s – %s", D("staff.import.refused"), files[i].name,
+                           files[i].why);
+                add_result(false, line.data);
+            } else {
+                struct import_result res;
+                int rc = batch_import_file(st.store, files[i].path, &res, &err);
+                if (rc) {
+                    buf_printf(&line, "%s: %s", D("staff.import.refused"), err.data);
+                } else if (res.header.kind == BATCH_JOBS) {
+                    buf_printf(&line, "%s: %s – %zu job", D("staff.import.ok"), files[i].name,
+                               res.jobs);
+                } else {
+                    buf_printf(&line, "%s: %s – program for %s %s: %zu aftaler, %zu hold",
+                               D("staff.import.ok"), files[i].name, res.header.site,
+                               res.header.date, res.appointments, res.sessions);
+                }
+                add_result(rc == 0, line.data);
+            }
+            SDL_AtomicSet(&st.done_count, (int)i + 1);
+        }
+    } else {
+        char outbox[4096], why[200];
+        SDL_AtomicSet(&st.total, 1);
+        if (!usb_outbox(st.stick, outbox, sizeof outbox, why, sizeof why)) {
+            add_result(false, why);
+        } else {
+            struct export_result res;
+            int rc = batch_export(st.store, outbox, st.seq, &res, &err);
+            if (rc) {
+                buf_printf(&line, "%s %s", err.data, D("staff.export.failed"));
+                add_result(false, line.data);
+            } else {
+                const char *name = strrchr(res.dir, '/');
+                struct buf t;
+                buf_init(&t);
+                i18n_fmt_text("da", "staff.export.ok", name ? name + 1 : res.dir, &t);
+                buf_printf(&line, "%s – %zu svar, %zu check-ins", t.data, res.responses,
+                           res.checkins);
+                buf_free(&t);
+                add_result(true, line.data);
+            }
+        }
+        SDL_AtomicSet(&st.done_count, 1);
+    }
+    buf_free(&err);
+    buf_free(&line);
+    SDL_AtomicSet(&st.running, 0);
+    SDL_Event e = {.type = SDL_USEREVENT};
+    SDL_PushEvent(&e);
+    return 0;
+}
+
+static void start(struct app *a, enum staff_job job, uint32_t seq)
+{
+    wait_worker();
+    if (!st.have_stick) {
+        note(D("staff.usb.none"), true);
+        a->dirty = true;
+        return;
+    }
+    st.job = job;
+    st.seq = seq;
+    st.store = a->store;
+    st.n_results = 0;
+    st.started = a->now;
+    SDL_AtomicSet(&st.done_count, 0);
+    SDL_AtomicSet(&st.total, 0);
+    SDL_AtomicSet(&st.running, 1);
+    st.view = WORK;
+    st.thread = SDL_CreateThread(work, "skranke-staff", NULL);
+    if (!st.thread) {
+        SDL_AtomicSet(&st.running, 0);
+        add_result(false, SDL_GetError());
+    }
+    a->dirty = true;
+}
+
+/* ---- taps ---- */
+
+static void collect_seq(const struct export_log *e, void *ctx)
+{
+    (void)ctx;
+    if (e->done && st.n_seqs < 64)
+        st.seqs[st.n_seqs++] = e->seq;
+}
+
+static void toggle_list(struct app *a, const char *key, const char *item)
+{
+    struct buf v, out, why;
+    buf_init(&v);
+    buf_init(&out);
+    buf_init(&why);
+    store_config_get(a->store, key, &v);
+    bool had = false;
+    char *save = NULL;
+    for (char *t = strtok_r(v.data, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (strcmp(t, item) == 0) {
+            had = true;
+            continue;
+        }
+        buf_printf(&out, "%s%s", out.len ? "," : "", t);
+    }
+    if (!had)
+        buf_printf(&out, "%s%s", out.len ? "," : "", item);
+    if (store_config_set(a->store, key, out.len ? out.data : "", &why) != STORE_OK)
+        note(why.len ? why.data : "Kunne ikke gemme indstillingen.", true);
+    else
+        app_reload_settings(a);
+    buf_free(&v);
+    buf_free(&out);
+    buf_free(&why);
+}
+
+static void pin_key(const char *id, char *pin)
+{
+    const char *k = id + strlen("staff.pin.key.");
+    size_t n = strlen(pin);
+    if (strlen(k) == 1 && k[0] >= '0' && k[0] <= '9' && n < 8) {
+        pin[n] = k[0];
+        pin[n + 1] = '\0';
+    }
+}
+
+static void tap(struct app *a, const char *id)
+{
+    a->dirty = true;
+    if (strcmp(id, "staff.leave") == 0) {
+        app_privacy_reset(a);
+        return;
+    }
+    if (strcmp(id, "nav.back") == 0) {
+        if (st.view != PIN && st.view != MENU && !SDL_AtomicGet(&st.running))
+            st.view = MENU;
+        st.note[0] = '\0';
+        return;
+    }
+    if (st.view == PIN || st.view == NEWPIN) {
+        char *pin = st.pin;
+        if (strncmp(id, "staff.pin.key.", 14) == 0) {
+            pin_key(id, pin);
+        } else if (strcmp(id, "staff.pin.del") == 0) {
+            size_t n = strlen(pin);
+            if (n)
+                pin[n - 1] = '\0';
+        } else if (strcmp(id, "staff.pin.ok") == 0 && st.view == PIN) {
+            struct pin_result r;
+            int rc = store_pin_check(a->store, pin, app_wall(a), &r);
+            memset(st.pin, 0, sizeof st.pin);
+            struct buf b;
+            buf_init(&b);
+            if (rc)
+                note(store_strerror(rc), true);
+            else if (r.ok) {
+                st.view = MENU;
+                st.note[0] = '\0';
+                scan(a);
+            } else if (r.no_pin)
+                note(D("staff.pin.none"), true);
+            else if (r.locked)
+                note(D("staff.pin.locked"), true);
+            else if (r.wait_until)
+                note(i18n_fmt("da", "staff.pin.wait", (long)(r.wait_until - app_wall(a)), &b),
+                     true);
+            else
+                note(D("staff.pin.wrong"), true);
+            buf_free(&b);
+        } else if (strcmp(id, "staff.pin.ok") == 0 && st.view == NEWPIN && strlen(pin) >= 4) {
+            if (st.pin_step == 0) {
+                memcpy(st.first_pin, pin, sizeof st.first_pin);
+                st.pin_step = 1;
+            } else if (strcmp(st.first_pin, pin) != 0) {
+                note(D("staff.changepin.mismatch"), true);
+                st.pin_step = 0;
+            } else {
+                int rc = store_pin_make(a->store, pin);
+                note(rc ? store_strerror(rc) : D("staff.changepin.done"), rc != 0);
+                st.view = MENU;
+            }
+            memset(st.pin, 0, sizeof st.pin);
+            if (st.view == MENU)
+                memset(st.first_pin, 0, sizeof st.first_pin);
+        }
+        return;
+    }
+    st.note[0] = '\0';
+    if (strcmp(id, "staff.import") == 0) {
+        scan(a);
+        start(a, JOB_IMPORT, 0);
+    } else if (strcmp(id, "staff.export") == 0) {
+        scan(a);
+        start(a, JOB_EXPORT, 0);
+    } else if (strcmp(id, "staff.status") == 0) {
+        st.view = STATUS;
+    } else if (strcmp(id, "staff.reexport") == 0) {
+        st.n_seqs = 0;
+        store_foreach_export(a->store, collect_seq, NULL);
+        st.view = REEXPORT;
+    } else if (strncmp(id, "staff.reexport.", 15) == 0) {
+        scan(a);
+        start(a, JOB_EXPORT, (uint32_t)strtoul(id + 15, NULL, 10));
+    } else if (strcmp(id, "staff.settings") == 0) {
+        st.view = SETTINGS;
+    } else if (strncmp(id, "staff.set.lang.", 15) == 0) {
+        toggle_list(a, "languages", id + 15);
+    } else if (strncmp(id, "staff.set.kind.", 15) == 0) {
+        toggle_list(a, "checkin_kinds", id + 15);
+    } else if (strcmp(id, "staff.set.idle.minus") == 0 || strcmp(id, "staff.set.idle.plus") == 0) {
+        long v = store_config_long(a->store, "idle_timeout_s") + (id[15] == 'p' ? 15 : -15);
+        char text[16];
+        struct buf why;
+        buf_init(&why);
+        snprintf(text, sizeof text, "%ld", v);
+        if (store_config_set(a->store, "idle_timeout_s", text, &why) == STORE_OK)
+            app_reload_settings(a);
+        else
+            note(why.data, true);
+        buf_free(&why);
+    } else if (strcmp(id, "staff.changepin") == 0) {
+        st.view = NEWPIN;
+        st.pin_step = 0;
+        memset(st.pin, 0, sizeof st.pin);
+    }
+}
+
+/* ---- drawing ---- */
+
+static int line(struct ui *ui, int y, const char *text, float size, bool bold, SDL_Color c)
+{
+    int m = ui_px(ui, 4);
+    struct text_style ts = {ui_px(ui, size), bold, c};
+    const struct text_block *b = text_cache_get(ui->tc, text, &ts, ui->w - 2 * m, ALIGN_START, false);
+    ui_text(ui, NULL, (struct rect){m, y, ui->w - 2 * m, b->h}, text, &ts, ALIGN_START, true, false);
+    return b->h + ui_px(ui, 1);
+}
+
+static int draw_note(struct ui *ui, int y)
+{
+    if (!st.note[0])
+        return 0;
+    int m = ui_px(ui, 4);
+    struct text_style ts = {ui_px(ui, 3), true, st.note_bad ? UI_WARN_TEXT : UI_TEXT};
+    const struct text_block *b = text_cache_get(ui->tc, st.note, &ts, ui->w - 4 * m, ALIGN_START, false);
+    struct rect r = {m, y, ui->w - 2 * m, b->h + ui_px(ui, 2)};
+    ui_round_rect(ui, r, ui_px(ui, 1), st.note_bad ? UI_WARN_BG : (SDL_Color){0xE3, 0xF1, 0xE4, 0xFF});
+    ui_text(ui, "staff.note", (struct rect){r.x + m, r.y, r.w - 2 * m, r.h}, st.note, &ts, ALIGN_START,
+            true, true);
+    return r.h + ui_px(ui, 1.5f);
+}
+
+static void draw_pin(struct ui *ui, int y, const char *title)
+{
+    int W = ui->w, H = ui->h, m = ui_px(ui, 4);
+    y += line(ui, y, title, 4.2f, true, UI_TEXT);
+    char dots[32] = "";
+    for (size_t i = 0; i < strlen(st.pin); i++)
+        strcat(dots, "● ");
+    struct text_style ds = {ui_px(ui, 5), true, UI_TEXT};
+    ui_text(ui, "staff.pin.dots", (struct rect){m, y, W - 2 * m, ui_px(ui, 8)}, dots[0] ? dots : " ",
+            &ds, ALIGN_CENTER, false, true);
+    y += ui_px(ui, 8);
+    y += draw_note(ui, y);
+    static const char *const keys[12] = {"key.1", "key.2", "key.3", "key.4", "key.5", "key.6",
+                                         "key.7", "key.8", "key.9", "del",   "key.0", "ok"};
+    static const char *const labels[12] = {"1", "2", "3", "4", "5", "6",
+                                           "7", "8", "9", "Slet", "0", "OK"};
+    int pw = ui_px(ui, 60), ph = H - y - m;
+    if (ph > ui_px(ui, 56))
+        ph = ui_px(ui, 56);
+    ui_keypad(ui, "staff.pin", (struct rect){(W - pw) / 2, y, pw, ph}, keys, labels, 12, 3);
+}
+
+static void collect_schedule(const struct schedule_info *i, void *ctx)
+{
+    struct buf *b = ctx;
+    buf_printf(b, "%s%s %s (%zu aftaler, %zu hold)", b->len ? "; " : "", i->site, i->date,
+               i->appointments, i->sessions);
+}
+
+static void draw_status(struct app *a, struct ui *ui, int y)
+{
+    struct store_status s;
+    struct jobs_info ji;
+    struct buf b, sched;
+    buf_init(&b);
+    buf_init(&sched);
+    store_status(a->store, &s);
+    store_jobs_info(a->store, &ji);
+    store_foreach_schedule(a->store, collect_schedule, &sched);
+    ui_register(ui, "staff.status.view", (struct rect){0, y, ui->w, ui->h - y}, UI_LABEL, false, NULL);
+    buf_printf(&b, "Venter på eksport: %zu svar, %zu check-ins", s.responses_waiting,
+               s.checkins_waiting);
+    y += line(ui, y, b.data, 3.4f, true, UI_TEXT);
+    buf_clear(&b);
+    if (s.last_export.seq) {
+        char when[21];
+        clock_rfc3339(s.last_export.created_at, when);
+        buf_printf(&b, "Seneste eksport: pakke %06u, %s (%u svar, %u check-ins)", s.last_export.seq,
+                   when, s.last_export.responses, s.last_export.checkins);
+    } else {
+        buf_puts(&b, "Seneste eksport: ingen endnu");
+    }
+    y += line(ui, y, b.data, 3, false, UI_TEXT);
+    buf_clear(&b);
+    buf_printf(&b, "Lager: %.1f MiB brugt af %.0f MiB (loft %.0f MiB)", s.map_used / 1048576.0,
+               s.map_size / 1048576.0, s.map_max / 1048576.0);
+    y += line(ui, y, b.data, 3, false, UI_TEXT);
+    buf_clear(&b);
+    buf_printf(&b, "Program: %s", sched.len ? sched.data : "intet hentet");
+    y += line(ui, y, b.data, 3, false, UI_TEXT);
+    buf_clear(&b);
+    if (ji.generated_at) {
+        long days = (long)((app_wall(a) - ji.generated_at) / 86400);
+        buf_printf(&b, "Jobdata: %zu job fra pakken %s, %ld dage gamle", ji.count, ji.batch_id, days);
+    } else {
+        buf_puts(&b, "Jobdata: ingen hentet");
+    }
+    y += line(ui, y, b.data, 3, false, UI_TEXT);
+    buf_clear(&b);
+    buf_printf(&b, "Version: %s (dataformat %u)", SKRANKE_VERSION, s.format_version);
+    y += line(ui, y, b.data, 3, false, UI_TEXT);
+    buf_clear(&b);
+    char why[200] = "";
+    size_t fails = a->writer ? writer_failures(a->writer, why, sizeof why) : 0;
+    size_t waiting = a->writer ? writer_pending(a->writer, NULL) : 0;
+    if (fails)
+        buf_printf(&b, "Fejl: %zu mislykkede skrivninger (senest: %s); %zu venter på at blive gemt",
+                   fails, why, waiting);
+    else
+        buf_puts(&b, "Fejl: ingen");
+    line(ui, y, b.data, 3, fails != 0, fails ? UI_WARN_TEXT : UI_TEXT);
+    buf_free(&b);
+    buf_free(&sched);
+}
+
+static void draw_work(struct app *a, struct ui *ui, int y)
+{
+    int m = ui_px(ui, 4), W = ui->w;
+    bool running = SDL_AtomicGet(&st.running);
+    if (running) {
+        y += line(ui, y, D("staff.working"), 4, true, UI_TEXT);
+        if (a->now >= st.started + PROGRESS_AFTER_MS) {
+            int total = SDL_AtomicGet(&st.total), done = SDL_AtomicGet(&st.done_count);
+            struct rect bar = {m, y, W - 2 * m, ui_px(ui, 4)};
+            ui_round_rect(ui, bar, ui_px(ui, 2), UI_BORDER);
+            float frac = total > 0 ? (float)done / (float)total : 0;
+            if (total <= 1) /* one piece of work: show that it moves */
+                frac = (float)((a->now - st.started) % 2000) / 2000.0f;
+            ui_round_rect(ui, (struct rect){bar.x, bar.y, (int)((float)bar.w * frac), bar.h},
+                          ui_px(ui, 2), UI_PRIMARY);
+            ui_register(ui, "staff.progress", bar, UI_LABEL, false, NULL);
+        }
+        return;
+    }
+    wait_worker();
+    ui_register(ui, "staff.result", (struct rect){0, y, W, ui->h - y}, UI_LABEL, false, NULL);
+    for (int i = 0; i < st.n_results; i++)
+        y += line(ui, y, st.results[i].text, 3, true, st.results[i].ok ? UI_TEXT : UI_WARN_TEXT);
+}
+
+static void draw_menu(struct app *a, struct ui *ui, int y)
+{
+    int m = ui_px(ui, 4), gap = ui_px(ui, 2), W = ui->w;
+    struct buf b;
+    buf_init(&b);
+    if (st.have_stick)
+        i18n_fmt_text("da", "staff.usb.found", st.stick, &b);
+    else
+        buf_puts(&b, D("staff.usb.none"));
+    y += line(ui, y, b.data, 3, true, st.have_stick ? UI_TEXT : UI_MUTED);
+    ui_register(ui, "staff.usb", (struct rect){m, y - ui_px(ui, 4), W - 2 * m, ui_px(ui, 4)}, UI_LABEL,
+                false, st.have_stick ? st.stick : "");
+    y += draw_note(ui, y);
+    static const char *const ids[] = {"staff.import",   "staff.export",  "staff.status",
+                                      "staff.reexport", "staff.settings", "staff.changepin"};
+    int cols = W > ui->h ? 2 : 1, n = 6, bw = (W - 2 * m - (cols - 1) * gap) / cols;
+    int bh = ui_px(ui, 12);
+    for (int i = 0; i < n; i++)
+        ui_button(ui, ids[i], (struct rect){m + (i % cols) * (bw + gap), y + (i / cols) * (bh + gap), bw, bh},
+                  D(ids[i]), NULL, i < 2 ? BTN_PRIMARY : BTN_SECONDARY);
+    buf_free(&b);
+    (void)a;
+}
+
+static void draw_reexport(struct ui *ui, int y)
+{
+    int m = ui_px(ui, 4), gap = ui_px(ui, 1.5f), bh = ui_px(ui, 10);
+    if (!st.n_seqs) {
+        line(ui, y, D("staff.export.none"), 3.4f, false, UI_TEXT);
+        return;
+    }
+    for (int i = st.n_seqs - 1, k = 0; i >= 0 && y + bh < ui->h; i--, k++) {
+        char id[UI_ID_MAX], label[40];
+        snprintf(id, sizeof id, "staff.reexport.%u", st.seqs[i]);
+        snprintf(label, sizeof label, "Pakke %06u", st.seqs[i]);
+        ui_button(ui, id, (struct rect){m, y, ui_px(ui, 60), bh}, label, NULL, BTN_SECONDARY);
+        y += bh + gap;
+    }
+}
+
+static void draw_settings(struct app *a, struct ui *ui, int y)
+{
+    int m = ui_px(ui, 4), gap = ui_px(ui, 1.5f), bh = ui_px(ui, 10), bw = ui_px(ui, 30);
+    struct buf v;
+    buf_init(&v);
+    y += draw_note(ui, y);
+    y += line(ui, y, D("staff.settings.languages"), 3.4f, true, UI_TEXT);
+    store_config_get(a->store, "languages", &v);
+    int x = m;
+    for (int i = 0; i < i18n_count(); i++) {
+        const char *code = i18n_code(i);
+        char id[UI_ID_MAX];
+        snprintf(id, sizeof id, "staff.set.lang.%s", code);
+        char want[12];
+        snprintf(want, sizeof want, ",%s,", code);
+        struct buf wrapped;
+        buf_init(&wrapped);
+        buf_printf(&wrapped, ",%s,", v.data);
+        bool on = strstr(wrapped.data, want) != NULL;
+        buf_free(&wrapped);
+        ui_button(ui, id, (struct rect){x, y, bw, bh}, i18n_get(code, "@name"), NULL,
+                  on ? BTN_SELECTED : BTN_SECONDARY);
+        x += bw + gap;
+    }
+    y += bh + 2 * gap;
+    y += line(ui, y, D("staff.settings.kinds"), 3.4f, true, UI_TEXT);
+    store_config_get(a->store, "checkin_kinds", &v);
+    static const char *const kinds[3] = {"appointment", "session", "walkin"};
+    static const char *const names[3] = {"Aftaler", "Hold", "Uden aftale"};
+    for (int i = 0; i < 3; i++) {
+        char id[UI_ID_MAX];
+        snprintf(id, sizeof id, "staff.set.kind.%s", kinds[i]);
+        ui_button(ui, id, (struct rect){m + i * (bw + gap), y, bw, bh}, names[i], NULL,
+                  strstr(v.data, kinds[i]) ? BTN_SELECTED : BTN_SECONDARY);
+    }
+    y += bh + 2 * gap;
+    y += line(ui, y, D("staff.settings.idle"), 3.4f, true, UI_TEXT);
+    char secs[16];
+    snprintf(secs, sizeof secs, "%ld", store_config_long(a->store, "idle_timeout_s"));
+    ui_button(ui, "staff.set.idle.minus", (struct rect){m, y, bh, bh}, "−", NULL, BTN_SECONDARY);
+    struct text_style ts = {ui_px(ui, 4), true, UI_TEXT};
+    ui_text(ui, "staff.set.idle", (struct rect){m + bh + gap, y, bw, bh}, secs, &ts, ALIGN_CENTER, false,
+            true);
+    ui_button(ui, "staff.set.idle.plus", (struct rect){m + bh + bw + 2 * gap, y, bh, bh}, "+", NULL,
+              BTN_SECONDARY);
+    buf_free(&v);
+}
+
+static void draw(struct app *a, struct ui *ui)
+{
+    bool saved = ui->rtl;
+    ui->rtl = false; /* staff mode is in Danish */
+    int m = ui_px(ui, 2.5f), bh = ui_px(ui, 11), bw = ui_px(ui, 26);
+    ui_button(ui, "staff.leave", (struct rect){m, m, bw, bh}, D("staff.leave"), NULL, BTN_SECONDARY);
+    int x = m + bw + m;
+    if (st.view != PIN && st.view != MENU) {
+        ui_button(ui, "nav.back", (struct rect){x, m, bw, bh}, "Tilbage", NULL, BTN_SECONDARY);
+        x += bw + m;
+    }
+    struct text_style ts = {ui_px(ui, 4.6f), true, UI_TEXT};
+    ui_text(ui, NULL, (struct rect){x, m, ui->w - x - m, bh}, D("staff.title"), &ts, ALIGN_START, false,
+            true);
+    int y = m + bh + ui_px(ui, 3);
+    switch (st.view) {
+    case PIN: draw_pin(ui, y, D("staff.pin.title")); break;
+    case NEWPIN:
+        draw_pin(ui, y, D(st.pin_step ? "staff.changepin.again" : "staff.changepin.new"));
+        break;
+    case MENU: draw_menu(a, ui, y); break;
+    case STATUS: draw_status(a, ui, y); break;
+    case WORK: draw_work(a, ui, y); break;
+    case REEXPORT: draw_reexport(ui, y); break;
+    case SETTINGS: draw_settings(a, ui, y); break;
+    }
+    ui->rtl = saved;
+}
+
+static uint64_t next_wake(const struct app *a)
+{
+    uint64_t idle = a->last_input + STAFF_IDLE_MS;
+    uint64_t next = st.view == MENU ? st.next_scan : idle;
+    if (SDL_AtomicGet(&st.running))
+        next = a->now + 50;
+    return next < idle ? next : idle;
+}
+
+static void tick(struct app *a)
+{
+    if (a->now >= a->last_input + STAFF_IDLE_MS) {
+        if (!SDL_AtomicGet(&st.running))
+            app_privacy_reset(a); /* staff walked away */
+        return;
+    }
+    if (st.view == MENU && a->now >= st.next_scan) {
+        bool had = st.have_stick;
+        scan(a);
+        if (had != st.have_stick)
+            a->dirty = true;
+    }
+    if (st.view == WORK)
+        a->dirty = true;
+}
+
+static bool busy(const struct app *a)
+{
+    (void)a;
+    return SDL_AtomicGet(&st.running) != 0;
+}
+
+const struct screen screen_staff = {
+    .name = "staff",
+    .enter = enter,
+    .draw = draw,
+    .tap = tap,
+    .forget = forget,
+    .next_wake = next_wake,
+    .tick = tick,
+    .busy = busy,
+    .staff = true,
+};
