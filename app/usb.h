@@ -20,7 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define USB_SCAN_MAX 2000
+#define USB_SCAN_MAX 50000
 #define USB_FILES_MAX 64
 
 struct usb_file {

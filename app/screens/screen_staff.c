@@ -156,7 +156,8 @@ static int work(void *arg)
         char outbox[4096], why[200];
         SDL_AtomicSet(&st.total, 1);
         if (!usb_outbox(st.stick, outbox, sizeof outbox, why, sizeof why)) {
-            add_result(false, why);
+            buf_printf(&line, "%s. %s", why, D("staff.export.failed"));
+            add_result(false, line.data);
         } else {
             struct export_result res;
             int rc = batch_export(st.store, outbox, st.seq, &res, &err);

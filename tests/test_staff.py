@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Staff mode end to end: the hidden entry, the PIN with its back-off and a
+lockout that survives a restart, import and export with a fake USB mount
+root, every refusal of a file on the stick, a hostile stick, signed-only
+imports, and that no keyboard shortcut leaves the kiosk (in a real window
+under Xvfb).
+
+Run by ctest as: test_staff.py BUILD_DIR SOURCE_DIR
+"""
+import os
+import shutil
+import subprocess
+import time
+
+from kiosktest import ENV, KIOSK, SOURCE, admin, check, finish, kiosk, listing, new_store
+
+ENTER = "drag 20 20 20 20 3100\n"
+
+
+def pin(p):
+    return "type %s\ntap staff.pin.ok\n" % p
+
+
+def stick(d, files=None):
+    root = os.path.join(d, "media")
+    inbox = os.path.join(root, "STICK", "skranke", "inbox")
+    os.makedirs(inbox)
+    for name in files or ["jobs-sample.json", "schedule-sample.json"]:
+        shutil.copy(os.path.join(SOURCE, "tests", "data", name), inbox)
+    return root, inbox
+
+
+def staff_store():
+    d, data = new_store()
+    admin(data, "set-pin", stdin="4711\n")
+    root, inbox = stick(d)
+    admin(data, "config", "set", "usb_root", root)
+    return d, data, root, inbox
+
+
+# 1. The entry: a short press does nothing; 3 s opens the PIN pad; a wrong PIN
+#    is refused; the right one opens the menu.
+d, data, root, inbox = staff_store()
+r = kiosk(data, "drag 20 20 20 20 1000\nexpect-gone staff.pin.ok\n" + ENTER + "expect staff.pin.ok\n"
+          + pin("1111") + "expect-text Forkert PIN\nexpect-gone staff.import\n" + pin("4711")
+          + "expect staff.import\nexpect staff.export\nexpect staff.status\n"
+          "expect-text USB-nøgle\ntap staff.leave\nexpect home.survey\n")
+check(r.returncode == 0, "entry and PIN: %s" % r.stderr)
+
+# 2. Import from the stick: what came in, per file; the store has it.
+r = kiosk(data, ENTER + pin("4711") + "tap staff.import\nexpect staff.result\n"
+          "expect-text Hentet: jobs-sample.json – 12 job\nexpect-text Hentet: schedule-sample.json\n")
+check(r.returncode == 0, "import: %s" % r.stderr)
+check(len(listing(data, "jobs") or []) == 12, "the jobs came in")
+
+# 3. Export to the stick: a verified batch in skranke/outbox; nothing waits.
+r = kiosk(data, "tap home.survey\ntap survey.start\ntap survey.answer.5\ntap survey.answer.5\n"
+          "tap survey.answer.5\ntap survey.answer.5\nwait 9000\n" + ENTER + pin("4711")
+          + "tap staff.export\nexpect staff.result\nexpect-text Gemt og kontrolleret\n"
+          "expect-text 1 svar\ntap nav.back\ntap staff.status\n"
+          "expect-text Venter på eksport: 0 svar, 0 check-ins\nexpect-text Seneste eksport: pakke 000001\n")
+check(r.returncode == 0, "export: %s" % r.stderr)
+outbox = os.path.join(root, "STICK", "skranke", "outbox")
+batches = os.listdir(outbox) if os.path.isdir(outbox) else []
+check(batches == ["skranke-jobcenter-slagelse-lobby-1-000001"], "one batch on the stick: %s" % batches)
+if batches:
+    v = admin(data, "verify", os.path.join(outbox, batches[0]))
+    check(v.returncode == 0, "the batch verifies: %s" % v.stderr)
+
+# 4. Re-export of an earlier batch, to a new stick.
+shutil.rmtree(os.path.join(root, "STICK"))
+stick(d)
+r = kiosk(data, ENTER + pin("4711") + "tap staff.reexport\ntap staff.reexport.1\n"
+          "expect-text Gemt og kontrolleret\n")
+check(r.returncode == 0, "re-export: %s" % r.stderr)
+check(os.path.isdir(os.path.join(outbox, "skranke-jobcenter-slagelse-lobby-1-000001")),
+      "the earlier batch is on the new stick: %s" % (os.listdir(outbox) if os.path.isdir(outbox) else r.stdout))
+
+# 5. Export that fails (the outbox is not a folder, as on a broken stick):
+#    nothing marked exported, and the screen says to try again.
+r = kiosk(data, "tap home.survey\ntap survey.start\ntap survey.answer.1\ntap survey.answer.1\n"
+          "tap survey.answer.1\ntap survey.answer.1\nwait 9000\n")
+shutil.rmtree(outbox)
+with open(outbox, "w") as f:
+    f.write("not a folder")
+r = kiosk(data, ENTER + pin("4711") + "tap staff.export\nexpect staff.result\n"
+          "expect-text not a folder\nexpect-text Prøv igen\n")
+check(r.returncode == 0, "failed export: %s" % r.stderr)
+status = admin(data, "status", "--json").stdout
+check('"waiting":1' in status.replace(" ", ""), "the response still waits for export: %s" % status)
+shutil.rmtree(d)
+
+# 6. Wrong PINs: back-off, then a lockout after 10 that a restart does not
+#    lift; set-pin does.
+d, data, root, inbox = staff_store()
+script = ""
+for i in range(10):
+    # Each try after the wait of the one before (staff mode closes by itself
+    # after 2 minutes, so each try starts with the long press again).
+    script += ENTER + pin("0000") + "wait 300000\n"
+script += ENTER
+r = kiosk(data, script + "expect-text Låst\n")
+check(r.returncode == 0, "ten wrong PINs lock: %s" % r.stderr)
+r = kiosk(data, ENTER + pin("4711") + "expect-text Låst\nexpect-gone staff.import\n")
+check(r.returncode == 0, "still locked after a restart, even with the right PIN: %s" % r.stderr)
+admin(data, "set-pin", stdin="4711\n")
+r = kiosk(data, ENTER + pin("4711") + "expect staff.import\n")
+check(r.returncode == 0, "set-pin lifts the lockout: %s" % r.stderr)
+r = kiosk(data, ENTER + pin("1") + pin("2") + pin("3") + "wait 2500\n" + pin("4") + "expect-text Vent\n"
+          + pin("4711") + "expect-gone staff.import\nwait 5000\n" + pin("4711")
+          + "expect staff.import\n")
+check(r.returncode == 0, "back-off: an attempt during the wait is not even checked: %s" % r.stderr)
+
+# 7. Staff mode leaves by itself after 2 minutes without a touch.
+r = kiosk(data, ENTER + pin("4711") + "wait 119000\nexpect staff.import\nwait 2000\n"
+          "expect home.survey\nexpect-gone staff.import\n")
+check(r.returncode == 0, "staff idle exit: %s" % r.stderr)
+shutil.rmtree(d)
+
+# 8. A hostile stick: links out, a fifo, odd names, a huge sparse file,
+#    10 000 files. Each bad file is refused with its reason; good ones still
+#    come in; it stays quick.
+d, data, root, inbox = staff_store()
+os.symlink("/etc/passwd", os.path.join(inbox, "passwd.json"))
+os.mkfifo(os.path.join(inbox, "fifo.json"))
+os.mkdir(os.path.join(inbox, "folder.json"))
+with open(os.path.join(inbox, "huge.json"), "wb") as f:
+    f.truncate(4 << 30)
+with open(os.path.join(inbox.encode(), b"bad\xff\xfename.json"), "w") as f:
+    f.write("{}")
+with open(os.path.join(inbox, "ctrl\x01name.json"), "w") as f:
+    f.write("{}")
+for i in range(10000):
+    open(os.path.join(inbox, "noise-%05d.txt" % i), "w").close()
+start = time.time()
+r = kiosk(data, ENTER + pin("4711") + "tap staff.import\nexpect staff.result\n"
+          "expect-text Hentet: jobs-sample.json\nexpect-text passwd.json – a link, not a file\n"
+          "expect-text fifo.json – not a regular file\nexpect-text folder.json – not a regular file\n"
+          "expect-text huge.json – too large\nexpect-text unreadable name\n")
+took = time.time() - start
+check(r.returncode == 0, "hostile stick: %s" % r.stderr)
+check(took < 60, "the hostile stick took %.1f s" % took)
+check(len(listing(data, "jobs") or []) == 12, "the good batch still came in")
+shutil.rmtree(d)
+
+# 9. With trusted keys set, an unsigned batch on the stick is refused.
+d, data, root, inbox = staff_store()
+work = os.path.join(d, "keys")
+os.mkdir(work)
+subprocess.run(["minisign", "-G", "-W", "-p", "s.pub", "-s", "s.key"], cwd=work, capture_output=True)
+with open(os.path.join(work, "s.pub")) as f:
+    admin(data, "config", "set", "trusted_keys", f.read().splitlines()[1])
+subprocess.run(["minisign", "-S", "-s", os.path.join(work, "s.key"), "-m",
+                os.path.join(inbox, "schedule-sample.json")], capture_output=True)
+r = kiosk(data, ENTER + pin("4711") + "tap staff.import\nexpect staff.result\n"
+          "expect-text not signed\nexpect-text Hentet: schedule-sample.json\n")
+check(r.returncode == 0, "signed-only import: %s" % r.stderr)
+check(listing(data, "jobs") == [], "the unsigned jobs batch changed nothing")
+shutil.rmtree(d)
+
+# 10. In a real window under Xvfb: keyboard shortcuts and the window
+#     manager's close do not end the kiosk.
+if shutil.which("Xvfb") and shutil.which("xdotool"):
+    d, data = new_store()
+    disp = ":%d" % (90 + os.getpid() % 50)
+    xvfb = subprocess.Popen(["Xvfb", disp, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                            stderr=subprocess.DEVNULL)
+    time.sleep(1.5)
+    env = dict(ENV, DISPLAY=disp, SDL_VIDEODRIVER="x11", SDL_RENDER_DRIVER="software")
+    env.pop("SKRANKE_NOW", None)
+    proc = subprocess.Popen([KIOSK, "--data", data, "--window", "1280x800"], env=env,
+                            stderr=subprocess.PIPE, text=True)
+    ready = False
+    for _ in range(100):
+        if proc.poll() is not None:
+            break
+        w = subprocess.run(["xdotool", "search", "--name", "skranke"], env=env,
+                           capture_output=True, text=True)
+        if w.stdout.strip():
+            ready = True
+            break
+        time.sleep(0.1)
+    check(ready, "the kiosk opened a window under Xvfb")
+    if ready:
+        wid = w.stdout.split()[0]
+        for keys in ["alt+F4", "Escape", "ctrl+alt+BackSpace", "alt+Tab", "ctrl+q", "ctrl+w"]:
+            subprocess.run(["xdotool", "key", "--window", wid, keys], env=env)
+        time.sleep(1.0)
+        check(proc.poll() is None, "the kiosk is still running after the shortcuts")
+    proc.kill()
+    proc.wait()
+    xvfb.kill()
+    xvfb.wait()
+    shutil.rmtree(d)
+else:
+    check(False, "Xvfb and xdotool are needed for the lockdown test (scripts/deps installs them)")
+
+finish()
