@@ -183,9 +183,9 @@ const char *i18n_get(const char *code, const char *key)
 {
     const struct lang *l = find(code), *da = find("da");
     const char *v = l ? lookup(l, key) : NULL;
-    if (!v && da)
-        v = lookup(da, key);
-    return v ? v : key;
+    if ((!v || !*v) && da)
+        v = lookup(da, key); /* an empty text is a missing one: never a blank */
+    return v && *v ? v : key;
 }
 
 bool i18n_rtl(const char *code)

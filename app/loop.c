@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "input.h"
+#include "watchdog.h"
 
 uint64_t loop_wakeups;
 
@@ -23,12 +24,17 @@ static bool driver_blocks(void)
 void loop_run(struct app *a)
 {
     bool blocks = driver_blocks();
+    watchdog_init();
+    watchdog_ready();
     while (!a->quit) {
         a->now = SDL_GetTicks64();
+        watchdog_ping(a->now);
         app_tick(a);
         if (app_frame(a))
             SDL_RenderPresent(a->ren);
         uint64_t next = app_next_wake(a);
+        if (watchdog_next() < next)
+            next = watchdog_next();
         uint64_t now = SDL_GetTicks64();
         uint64_t wait = next > now ? next - now : 0;
         if (animating(a) && wait > 16)

@@ -341,6 +341,11 @@ static int measure(const char *s, size_t n, const struct text_style *st, bool rt
     return w;
 }
 
+int text_width(const char *text, const struct text_style *st, bool rtl)
+{
+    return measure(text, strlen(text), st, rtl);
+}
+
 /* ---- line breaking ---- */
 
 struct line {
@@ -368,6 +373,10 @@ static size_t utf8_next_len(const char *s)
     return (size_t)(p - s);
 }
 
+/* Breaks text[start..end) into lines no wider than wrap_w, measuring each
+ * candidate line whole (shaping joins and kerning make a line wider than
+ * the sum of its words). A word wider than a line is broken between
+ * characters. */
 static void break_paragraph(const char *text, size_t start, size_t end, int wrap_w,
                             const struct text_style *st, bool rtl, struct lines *ls)
 {
@@ -375,51 +384,38 @@ static void break_paragraph(const char *text, size_t start, size_t end, int wrap
         add_line(ls, start, end - start);
         return;
     }
-    size_t line_start = start, pos = start;
-    int line_w = 0;
-    int space_w = measure(" ", 1, st, rtl);
+    size_t line_start = start, pos = start, line_end = start; /* line_end: after its last word */
     while (pos < end) {
         size_t word_end = pos;
         while (word_end < end && text[word_end] != ' ')
             word_end++;
-        int ww = measure(text + pos, word_end - pos, st, rtl);
-        if (line_w > 0 && line_w + ww > wrap_w) {
-            size_t len = pos - line_start;
-            while (len && text[line_start + len - 1] == ' ')
-                len--;
-            add_line(ls, line_start, len);
+        bool fits = measure(text + line_start, word_end - line_start, st, rtl) <= wrap_w;
+        if (!fits && line_end > line_start) {
+            add_line(ls, line_start, line_end - line_start);
             line_start = pos;
-            line_w = 0;
+            fits = measure(text + pos, word_end - pos, st, rtl) <= wrap_w;
         }
-        if (ww > wrap_w) {
-            /* A word longer than a line: break it between characters. */
-            size_t p = pos;
-            int w = 0;
+        if (!fits) {
+            /* A word longer than a line: as many characters as fit. */
+            size_t p = line_start;
             while (p < word_end) {
-                size_t cl = utf8_next_len(text + p);
-                int cw = measure(text + p, cl, st, rtl);
-                if (w > 0 && w + cw > wrap_w) {
-                    add_line(ls, line_start, p - line_start);
-                    line_start = p;
-                    w = 0;
-                }
-                w += cw;
-                p += cl;
+                size_t q = p + utf8_next_len(text + p);
+                while (q < word_end &&
+                       measure(text + line_start, q + utf8_next_len(text + q) - line_start, st,
+                               rtl) <= wrap_w)
+                    q += utf8_next_len(text + q);
+                if (q >= word_end)
+                    break;
+                add_line(ls, line_start, q - line_start);
+                line_start = p = q;
             }
-            line_w = w;
-        } else {
-            line_w += ww;
         }
+        line_end = word_end;
         pos = word_end;
-        while (pos < end && text[pos] == ' ') {
+        while (pos < end && text[pos] == ' ')
             pos++;
-            line_w += space_w;
-        }
     }
-    size_t len = end - line_start;
-    while (len && text[line_start + len - 1] == ' ')
-        len--;
-    add_line(ls, line_start, len);
+    add_line(ls, line_start, line_end - line_start);
 }
 
 static bool contains_arabic(const char *s)

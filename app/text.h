@@ -57,6 +57,8 @@ void text_cache_destroy(struct text_cache *c);
 const struct text_block *text_cache_get(struct text_cache *c, const char *text,
                                         const struct text_style *st, int wrap_w,
                                         enum text_align align, bool rtl);
+/* The width of text as one line, without rasterising it. */
+int text_width(const char *text, const struct text_style *st, bool rtl);
 /* Forgets every rendered text (privacy reset). */
 void text_cache_clear(struct text_cache *c);
 /* For tests: whether any cached entry's text contains needle. */

@@ -313,15 +313,26 @@ static int begin_attempt(struct store *s, MDB_txn *txn, void *vctx)
     return put_log(s, txn, c->e);
 }
 
-static int mark_exported(struct store *s, MDB_txn *txn, void *vctx)
+#define MARK_CHUNK 1000
+
+struct mark_ctx {
+    struct log_ctx *lc;
+    size_t from, to; /* the records of this chunk (responses, then check-ins) */
+    bool last;
+};
+
+/* Marks one chunk of records with the batch's seq and takes them off the
+ * pending list. Chunks keep each transaction small, so a store at its
+ * ceiling can still be exported (pages freed by one chunk serve the next). */
+static int mark_chunk(struct store *s, MDB_txn *txn, void *vctx)
 {
-    struct log_ctx *c = vctx;
-    struct gather *g = c->g;
+    struct mark_ctx *m = vctx;
+    struct gather *g = m->lc->g;
     struct buf rec;
     buf_init(&rec);
     int rc = 0;
     char pkey[38];
-    for (size_t i = 0; i < g->n_ids + g->n_checkins && !rc; i++) {
+    for (size_t i = m->from; i < m->to && !rc; i++) {
         bool is_response = i < g->n_ids;
         const char *id = is_response ? g->ids + i * 37 : g->checkins[i - g->n_ids].id;
         MDB_val k = {strlen(id), (void *)id}, v;
@@ -334,7 +345,7 @@ static int mark_exported(struct store *s, MDB_txn *txn, void *vctx)
                 rc = STORE_ECORRUPT;
                 break;
             }
-            r.exported_seq = c->e->seq;
+            r.exported_seq = m->lc->e->seq;
             rec_encode_response(&rec, &r);
         } else {
             struct checkin ch;
@@ -342,7 +353,7 @@ static int mark_exported(struct store *s, MDB_txn *txn, void *vctx)
                 rc = STORE_ECORRUPT;
                 break;
             }
-            ch.exported_seq = c->e->seq;
+            ch.exported_seq = m->lc->e->seq;
             rec_encode_checkin(&rec, &ch);
         }
         MDB_val nv = {rec.len, rec.data};
@@ -355,10 +366,37 @@ static int mark_exported(struct store *s, MDB_txn *txn, void *vctx)
     }
     buf_free(&rec);
     if (!rc) {
-        c->e->done = true;
-        rc = put_log(s, txn, c->e);
+        struct export_log e = *m->lc->e;
+        e.done = m->last;
+        e.marking = !m->last;
+        rc = put_log(s, txn, &e);
     }
     return rc;
+}
+
+static int mark_exported(struct store *s, struct log_ctx *lc, struct buf *err)
+{
+    size_t total = lc->g->n_ids + lc->g->n_checkins, chunk = MARK_CHUNK;
+    for (size_t from = 0;;) {
+        size_t to = from + chunk < total ? from + chunk : total;
+        struct mark_ctx m = {lc, from, to, to == total};
+        int rc = store_write_reserve(s, mark_chunk, &m);
+        if (rc == STORE_EFULL && chunk > 1) {
+            chunk /= 2; /* a nearly full store: smaller steps fit */
+            continue;
+        }
+        if (rc) {
+            buf_printf(err,
+                       "the batch is on the medium and verified, but only %zu of its %zu records "
+                       "could be marked as exported (%s); the others go out again in the next "
+                       "batch",
+                       from, total, store_strerror(rc));
+            return rc;
+        }
+        if (to == total)
+            return 0;
+        from = to;
+    }
 }
 
 /* ---- files on the medium ---- */
@@ -440,7 +478,7 @@ int batch_export(struct store *s, const char *outdir, uint32_t seq, struct expor
         goto fail;
     if (seq) {
         rc = store_get_export(s, seq, &e);
-        if (rc == STORE_ENOTFOUND || (!rc && !e.done)) {
+        if (rc == STORE_ENOTFOUND || (!rc && !e.done && !e.marking)) {
             buf_printf(err, "batch %u was never exported; nothing to export again", seq);
             rc = STORE_EINVAL;
             goto fail;
@@ -449,7 +487,7 @@ int batch_export(struct store *s, const char *outdir, uint32_t seq, struct expor
             goto fail;
     } else {
         e.created_at = clock_now();
-        if ((rc = store_write(s, begin_attempt, &lc)))
+        if ((rc = store_write_reserve(s, begin_attempt, &lc)))
             goto fail;
     }
     res->seq = e.seq;
@@ -492,7 +530,7 @@ int batch_export(struct store *s, const char *outdir, uint32_t seq, struct expor
         rc = store_foreach_response(s, gather_response_of_seq, &g);
         if (!rc)
             rc = store_foreach_checkin(s, gather_checkin_of_seq, &g);
-        if (!rc && (g.responses != e.responses || g.n_checkins != e.checkins)) {
+        if (!rc && e.done && (g.responses != e.responses || g.n_checkins != e.checkins)) {
             buf_printf(err,
                        "batch %u held %u responses and %u check-ins, but only %zu and %zu are "
                        "still on the kiosk (the rest were purged after their retention period)",
@@ -531,7 +569,7 @@ int batch_export(struct store *s, const char *outdir, uint32_t seq, struct expor
         io = out_close(&mo, hex[F_MANIFEST]);
     }
     if (io) {
-        buf_printf(err, "%s: %s", tmp.data, strerror(io));
+        buf_printf(err, "%s/%s: %s", tmp.data, file_names[F_MANIFEST], strerror(io));
         rc = STORE_EIO;
         goto fail;
     }
@@ -589,8 +627,8 @@ int batch_export(struct store *s, const char *outdir, uint32_t seq, struct expor
         goto fail;
     }
     buf_free(&why);
-    if (!seq && (rc = store_write(s, mark_exported, &lc)))
-        goto fail;
+    if (!seq && (rc = mark_exported(s, &lc, err)))
+        goto done; /* the batch itself is good: keep it on the medium */
     rc = STORE_OK;
     goto done;
 fail:
@@ -769,7 +807,8 @@ int batch_verify(const char *dir, struct buf *err)
     }
     for (size_t i = 0; i < nfiles; i++) {
         const char *name = files[i].name;
-        if (!*name || strchr(name, '/') || strcmp(name, "..") == 0 || strcmp(name, ".") == 0) {
+        if (!*name || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(name) ||
+            strcmp(name, "..") == 0 || strcmp(name, ".") == 0) {
             buf_printf(err, "%s: lists a file name that is not allowed", path);
             goto out;
         }
@@ -781,7 +820,8 @@ int batch_verify(const char *dir, struct buf *err)
                        counts[0]);
             goto out;
         }
-        if (strcmp(name, "checkins.csv") == 0 && counts[1] >= 0 && (long)lines != counts[1] + 1) {
+        if (strcmp(name, "checkins.csv") == 0 && counts[1] >= 0 &&
+            (lines == 0 || (long)(lines - 1) != counts[1])) {
             buf_printf(err, "%s/%s: %zu records, the manifest counts %ld", dir, name,
                        lines ? lines - 1 : 0, counts[1]);
             goto out;

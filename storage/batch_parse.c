@@ -113,6 +113,18 @@ static int refuse(struct parser *p, int line, int col, const char *path, const c
     char msg[512];
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    /* Quoted values come from the file: keep the message one line of valid
+     * UTF-8 even when a value holds a line break or "%.40s" cut a character. */
+    for (size_t i = 0; msg[i];) {
+        unsigned char c = (unsigned char)msg[i];
+        size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+        if (c < 0x20 || c == 0x7F ||
+            (c >= 0x80 && (strnlen(msg + i, n) < n || !utf8_valid(msg + i, n)))) {
+            msg[i++] = '?';
+            continue;
+        }
+        i += n;
+    }
     buf_puts(p->err, msg);
     return STORE_EINVAL;
 }

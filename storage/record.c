@@ -273,7 +273,7 @@ void rec_encode_export(struct buf *b, const struct export_log *e)
     rec_begin(b, REC_EXPORT, V1);
     rec_u32(b, e->seq);
     rec_u64(b, (uint64_t)e->created_at);
-    rec_u32(b, e->done);
+    rec_u32(b, e->done ? 1u : e->marking ? 2u : 0u);
     rec_u32(b, e->responses);
     rec_u32(b, e->checkins);
 }
@@ -287,9 +287,10 @@ bool rec_decode_export(const void *data, size_t len, struct export_log *e)
     e->created_at = (time_t)rec_get_u64(&r);
     uint32_t done = rec_get_u32(&r);
     e->done = done == 1;
+    e->marking = done == 2;
     e->responses = rec_get_u32(&r);
     e->checkins = rec_get_u32(&r);
-    return done <= 1 && rec_close(&r);
+    return done <= 2 && rec_close(&r);
 }
 
 void rec_encode_jobs_info(struct buf *b, const struct jobs_info *i)

@@ -159,17 +159,21 @@ static int map_err(int rc)
 }
 
 /* Called with no transaction of ours open. */
-static int grow_map(struct store *s)
+static int grow_map(struct store *s, bool reserve)
 {
     MDB_envinfo info;
     int rc = 0;
+    /* The work that empties a full store may pass the ceiling a little:
+     * an eighth of it, and at least 1 MiB. */
+    size_t extra = s->map_max / 8 > MIB ? s->map_max / 8 : MIB;
+    size_t limit = reserve ? s->map_max + extra : s->map_max;
     pthread_rwlock_wrlock(&s->resize_lock);
     mdb_env_info(s->env, &info);
     size_t cur = info.me_mapsize;
-    if (cur >= s->map_max) {
+    if (cur >= limit) {
         rc = STORE_EFULL;
     } else {
-        size_t next = cur * 2 < s->map_max ? cur * 2 : s->map_max;
+        size_t next = cur * 2 < limit ? cur * 2 : limit;
         rc = mdb_env_set_mapsize(s->env, next);
         if (rc) {
             LOG("growing the map to %zu bytes: %s", next, mdb_strerror(rc));
@@ -190,7 +194,7 @@ static void adopt_map_size(struct store *s)
     pthread_rwlock_unlock(&s->resize_lock);
 }
 
-static int run_txn(struct store *s, unsigned flags,
+static int run_txn(struct store *s, unsigned flags, bool reserve,
                    int (*fn)(struct store *, MDB_txn *, void *), void *ctx)
 {
     for (;;) {
@@ -211,7 +215,7 @@ static int run_txn(struct store *s, unsigned flags,
         }
         pthread_rwlock_unlock(&s->resize_lock);
         if (rc == MDB_MAP_FULL) {
-            rc = grow_map(s);
+            rc = grow_map(s, reserve);
             if (rc == 0)
                 continue;
         }
@@ -221,12 +225,18 @@ static int run_txn(struct store *s, unsigned flags,
 
 int store_write(struct store *s, int (*fn)(struct store *, MDB_txn *, void *), void *ctx)
 {
-    return run_txn(s, 0, fn, ctx);
+    return run_txn(s, 0, false, fn, ctx);
+}
+
+int store_write_reserve(struct store *s, int (*fn)(struct store *, MDB_txn *, void *),
+                        void *ctx)
+{
+    return run_txn(s, 0, true, fn, ctx);
 }
 
 int store_read(struct store *s, int (*fn)(struct store *, MDB_txn *, void *), void *ctx)
 {
-    return run_txn(s, MDB_RDONLY, fn, ctx);
+    return run_txn(s, MDB_RDONLY, false, fn, ctx);
 }
 
 /* ---- open, migrate, close ---- */

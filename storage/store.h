@@ -9,7 +9,9 @@
  * - A write that returns an error changed nothing.
  * - When the map is full, a write grows it (doubling) and retries, up to the
  *   ceiling in store_options (or the `map_max_mb` setting). Past the ceiling
- *   the write fails with STORE_EFULL and nothing is lost.
+ *   the write fails with STORE_EFULL and nothing is lost. Export and purge,
+ *   which empty a full store, may pass the ceiling by an eighth (at least
+ *   1 MiB), so a full store can always be emptied.
  * - The handle may be shared by threads: reads run concurrently, writes are
  *   serialised by LMDB. Growing the map briefly waits for every reader.
  * - Callbacks of the store_foreach_* functions run inside a read
@@ -298,7 +300,9 @@ int store_pin_state(struct store *s, time_t now, struct pin_result *out);
 struct export_log {
     uint32_t seq;
     time_t created_at;
-    bool done; /* read back and verified; its records are marked */
+    bool done;    /* read back and verified; its records are marked */
+    bool marking; /* read back and verified; marking was cut short (its
+                   * unmarked records go out again in the next batch) */
     uint32_t responses, checkins;
 };
 

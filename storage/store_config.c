@@ -362,7 +362,7 @@ static bool export_expired(struct store *s, MDB_txn *txn, uint32_t seq, time_t n
     MDB_val k = {4, key}, v;
     struct export_log e;
     if (mdb_get(txn, s->dbi[DB_EXPORTS], &k, &v) ||
-        !rec_decode_export(v.mv_data, v.mv_size, &e) || !e.done)
+        !rec_decode_export(v.mv_data, v.mv_size, &e) || !(e.done || e.marking))
         return false;
     return now - e.created_at > days * 86400L;
 }
@@ -418,5 +418,5 @@ int store_purge(struct store *s, time_t now, struct purge_result *out)
     struct purge_ctx c = {.now = now, .out = out};
     c.days[0] = store_config_long(s, "retention_responses_days");
     c.days[1] = store_config_long(s, "retention_checkins_days");
-    return store_write(s, purge, &c);
+    return store_write_reserve(s, purge, &c);
 }

@@ -47,6 +47,11 @@ struct store {
  * start, so fn must not keep effects outside the transaction. LMDB errors
  * are logged and become STORE_EIO; fn's own STORE_E* codes pass through. */
 int store_write(struct store *s, int (*fn)(struct store *, MDB_txn *, void *), void *ctx);
+/* Like store_write, for the work that empties a full store (export's
+ * marking, purge): it may grow the map past the ceiling by an eighth of
+ * it, and at least 1 MiB. */
+int store_write_reserve(struct store *s, int (*fn)(struct store *, MDB_txn *, void *),
+                        void *ctx);
 /* Runs fn in a read-only transaction. */
 int store_read(struct store *s, int (*fn)(struct store *, MDB_txn *, void *), void *ctx);
 

@@ -78,6 +78,7 @@ def compare_shots(shots):
         if UPDATE:
             shutil.copy(os.path.join(shots, name), ref)
             continue
-        c = subprocess.run([IMGCMP, os.path.join(shots, name), ref], capture_output=True,
-                           text=True)
+        tolerance = os.environ.get("SKRANKE_IMG_TOLERANCE", "0.02")
+        c = subprocess.run([IMGCMP, os.path.join(shots, name), ref, "--tolerance", tolerance],
+                           capture_output=True, text=True)
         check(c.returncode == 0, "%s matches its reference: %s" % (name, c.stdout + c.stderr))

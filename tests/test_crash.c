@@ -68,6 +68,9 @@ int main(void)
     ids = malloc((size_t)MAX_IDS * 37);
     srand((unsigned)time(NULL));
     int opened_ok = 0, all_found = 0;
+    /* Kill within this many microseconds; doubled while nothing was stored
+     * yet (a slow machine or an emulator needs longer to start a child). */
+    useconds_t max_delay = 25000;
     for (int round = 0; round < rounds; round++) {
         int p[2];
         if (pipe(p))
@@ -79,10 +82,13 @@ int main(void)
         }
         close(p[1]);
         /* Die anywhere: while opening, mid-commit, between commits. */
-        usleep((useconds_t)(rand() % 25000));
+        usleep((useconds_t)rand() % max_delay);
         kill(pid, SIGKILL);
         int status;
         waitpid(pid, &status, 0);
+        if (WIFEXITED(status))
+            fprintf(stderr, "round %d: the writer exited by itself with %d\n", round,
+                    WEXITSTATUS(status));
         char line[37];
         ssize_t n;
         while ((n = read(p[0], line, 37)) == 37 && n_ids < MAX_IDS) {
@@ -90,6 +96,8 @@ int main(void)
             ids[n_ids++][36] = '\0';
         }
         close(p[0]);
+        if (!n_ids && max_delay < 5000000)
+            max_delay *= 2;
 
         struct store *s;
         if (store_open(&s, dir, NULL) != STORE_OK) {

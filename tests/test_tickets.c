@@ -76,6 +76,7 @@ int main(void)
     static char reported[20000][9];
     size_t n_reported = 0;
     srand((unsigned)time(NULL));
+    useconds_t max_delay = 20000; /* doubled while nothing was issued yet */
     for (int round = 0; round < rounds; round++) {
         int p[2];
         if (pipe(p))
@@ -86,9 +87,13 @@ int main(void)
             child(dir, p[1]);
         }
         close(p[1]);
-        usleep((useconds_t)(rand() % 20000));
+        usleep((useconds_t)rand() % max_delay);
         kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
+        int status;
+        waitpid(pid, &status, 0);
+        if (WIFEXITED(status))
+            fprintf(stderr, "round %d: the child exited by itself with %d\n", round,
+                    WEXITSTATUS(status));
         char line[9];
         while (read(p[0], line, 9) == 9 && n_reported < 20000) {
             line[8] = '\0';
@@ -98,6 +103,8 @@ int main(void)
             strcpy(reported[n_reported++], line);
         }
         close(p[0]);
+        if (!n_reported && max_delay < 5000000)
+            max_delay *= 2;
     }
     struct store *s;
     CHECK(store_open(&s, dir, NULL) == STORE_OK);

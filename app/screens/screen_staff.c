@@ -202,6 +202,11 @@ static void start(struct app *a, enum staff_job job, uint32_t seq)
     SDL_AtomicSet(&st.total, 0);
     SDL_AtomicSet(&st.running, 1);
     st.view = WORK;
+    const char *nt = getenv("SKRANKE_NO_THREADS");
+    if (nt && strcmp(nt, "1") == 0) {
+        work(NULL); /* see writer.c: emulators without working threads */
+        return;
+    }
     st.thread = SDL_CreateThread(work, "skranke-staff", NULL);
     if (!st.thread) {
         SDL_AtomicSet(&st.running, 0);

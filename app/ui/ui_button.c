@@ -54,6 +54,13 @@ void ui_button(struct ui *ui, const char *id, struct rect lr, const char *label,
     int size = ui_px(ui, r.h > ui_px(ui, 14) ? 4.4f : 3.4f);
     struct text_style main = {size, true, fg};
     if (!sublabel || !*sublabel) {
+        /* A one-word label that does not fit gets smaller rather than
+         * broken in the middle ("Українськ-а"), down to two thirds. */
+        if (label && !strchr(label, ' ')) {
+            int min = size * 2 / 3;
+            while (main.size > min && text_width(label, &main, ui_text_rtl(ui, label)) > inner.w)
+                main.size--;
+        }
         ui_text(ui, NULL, inner, label, &main, ALIGN_CENTER, true, true);
         return;
     }

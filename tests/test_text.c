@@ -1,0 +1,442 @@
+/*
+ * test_text.c — the text engine: the rendered-text cache (each text
+ * rasterised once, bounded, wiped on a privacy reset), line wrapping, the
+ * visual order of mixed right-to-left and left-to-right text, and the
+ * contrast of every text/background pair of the palette.
+ *
+ * Runs headless: a software renderer drawing into a plain SDL surface.
+ */
+#include "test.h"
+
+#include <math.h>
+#include <stdint.h>
+
+#include <SDL.h>
+
+#include "text.h"
+#include "ui/ui.h"
+#include "util.h"
+
+static struct text_cache *tc;
+
+static const struct text_block *get(const char *text, int size, bool bold, SDL_Color c, int wrap,
+                                    enum text_align align, bool rtl)
+{
+    struct text_style st = {size, bold, c};
+    return text_cache_get(tc, text, &st, wrap, align, rtl);
+}
+
+/* ---- the cache ---- */
+
+static void test_cache_renders_once(void)
+{
+    text_cache_clear(tc);
+    SDL_Color black = {0, 0, 0, 255}, red = {200, 0, 0, 255};
+    size_t r0 = text_cache_renders(tc);
+    const struct text_block *b = get("Velkommen", 40, true, black, 0, ALIGN_START, false);
+    CHECK(b && b->tex && b->w > 0 && b->h > 0 && b->lines == 1);
+    CHECK(text_cache_renders(tc) == r0 + 1);
+    CHECK(text_cache_count(tc) == 1);
+    int w = b->w, h = b->h;
+
+    /* The same key again: no rasterising, the same block. */
+    b = get("Velkommen", 40, true, black, 0, ALIGN_START, false);
+    CHECK(text_cache_renders(tc) == r0 + 1);
+    CHECK(text_cache_count(tc) == 1);
+    CHECK(b->w == w && b->h == h);
+
+    /* Every part of the style is part of the key. */
+    get("Velkommen", 40, true, red, 0, ALIGN_START, false);
+    CHECK(text_cache_renders(tc) == r0 + 2);
+    const struct text_block *small = get("Velkommen", 20, true, black, 0, ALIGN_START, false);
+    CHECK(text_cache_renders(tc) == r0 + 3);
+    CHECK(small->w < w && small->h < h);
+    get("Velkommen", 40, false, black, 0, ALIGN_START, false);
+    CHECK(text_cache_renders(tc) == r0 + 4);
+    get("Velkommen", 40, true, black, 500, ALIGN_START, false);
+    CHECK(text_cache_renders(tc) == r0 + 5);
+    get("Velkommen", 40, true, black, 0, ALIGN_CENTER, false);
+    CHECK(text_cache_renders(tc) == r0 + 6);
+    get("Velkommen", 40, true, black, 0, ALIGN_START, true);
+    CHECK(text_cache_renders(tc) == r0 + 7);
+    CHECK(text_cache_count(tc) == 7);
+
+    /* And all of them are still there: asking again renders nothing. */
+    get("Velkommen", 40, true, red, 0, ALIGN_START, false);
+    get("Velkommen", 20, true, black, 0, ALIGN_START, false);
+    get("Velkommen", 40, true, black, 500, ALIGN_START, false);
+    CHECK(text_cache_renders(tc) == r0 + 7);
+}
+
+static void test_cache_bounded_lru(void)
+{
+    text_cache_clear(tc);
+    SDL_Color black = {0, 0, 0, 255};
+    char text[64];
+    bool bounded = true;
+    get("<keep>", 16, false, black, 0, ALIGN_START, false);
+    for (int i = 0; i < TEXT_CACHE_ENTRIES + 200; i++) {
+        snprintf(text, sizeof text, "<item %d>", i);
+        get(text, 16, false, black, 0, ALIGN_START, false);
+        /* Used again and again: the least recently used go first, never it. */
+        get("<keep>", 16, false, black, 0, ALIGN_START, false);
+        bounded = bounded && text_cache_count(tc) <= TEXT_CACHE_ENTRIES;
+    }
+    CHECK(bounded);
+    CHECK(text_cache_count(tc) == TEXT_CACHE_ENTRIES);
+    CHECK(text_cache_holds(tc, "<keep>"));
+    CHECK(!text_cache_holds(tc, "<item 0>"));
+    CHECK(!text_cache_holds(tc, "<item 200>"));
+    snprintf(text, sizeof text, "<item %d>", TEXT_CACHE_ENTRIES + 199);
+    CHECK(text_cache_holds(tc, text));
+    snprintf(text, sizeof text, "<item %d>", 202);
+    CHECK(text_cache_holds(tc, text));
+}
+
+static void test_cache_clear(void)
+{
+    SDL_Color black = {0, 0, 0, 255};
+    /* What a citizen typed, shown on screen: held until the reset. */
+    const char *typed = "Mette Kirstine Hansen";
+    get(typed, 32, false, black, 0, ALIGN_START, false);
+    CHECK(text_cache_holds(tc, "Kirstine"));
+    CHECK(text_cache_count(tc) > 0);
+    size_t r = text_cache_renders(tc);
+    text_cache_clear(tc);
+    CHECK(text_cache_count(tc) == 0);
+    CHECK(!text_cache_holds(tc, "Kirstine"));
+    CHECK(!text_cache_holds(tc, "<keep>"));
+    /* Asked for again, it is rasterised anew. */
+    get(typed, 32, false, black, 0, ALIGN_START, false);
+    CHECK(text_cache_renders(tc) == r + 1);
+    text_cache_clear(tc);
+    CHECK(!text_cache_holds(tc, "Kirstine"));
+}
+
+/* ---- wrapping ---- */
+
+static void test_wrap(void)
+{
+    text_cache_clear(tc);
+    SDL_Color black = {0, 0, 0, 255};
+    const char *da = "Du kan tjekke ind til din aftale, tage et nummer til køen eller se ledige "
+                     "job i nærheden af jobcentret i Slagelse.";
+    const struct text_block *wide = get(da, 32, false, black, 1600, ALIGN_START, false);
+    int wide_lines = wide->lines;
+    CHECK(wide_lines >= 1 && wide->w <= 1600);
+    const struct text_block *narrow = get(da, 32, false, black, 300, ALIGN_START, false);
+    CHECK(narrow->lines > wide_lines);
+    CHECK(narrow->lines >= 4);
+    CHECK(narrow->w <= 300);
+    CHECK(narrow->h > wide->h);
+
+    /* Never wider than the wrap width, at any width, in every script. */
+    const char *texts[] = {
+        da,
+        "I have an appointment, a class, or want a queue number; jobs nearby – take them with "
+        "you on your phone.",
+        "У мене зустріч, заняття, або я хочу номер у черзі. Робота поруч – збережіть її на "
+        "телефон.",
+        "عندي موعد أو درس، أو أريد رقم انتظار. وظائف قريبة منك – خذها معك على هاتفك.",
+        "Mødet er kl. 10:30 med Anne – موعدك الساعة 10:30 مع Anne في الطابق 2.",
+    };
+    for (size_t t = 0; t < sizeof texts / sizeof *texts; t++)
+        for (int rtl = 0; rtl < 2; rtl++) {
+            int worst = 0, worst_wrap = 0, worst_w = 0, over = 0, tried = 0;
+            for (int wrap = 120; wrap <= 900; wrap += 39, tried++) {
+                const struct text_block *b =
+                    get(texts[t], 28, t % 2 == 0, black, wrap, ALIGN_CENTER, rtl);
+                if (b->w > wrap) {
+                    over++;
+                    if (b->w - wrap > worst)
+                        worst = b->w - wrap, worst_wrap = wrap, worst_w = b->w;
+                }
+            }
+            if (over) {
+                test_failed++;
+                fprintf(stderr,
+                        "%s:%d: text %zu in a %s paragraph is wider than its wrap width at %d "
+                        "of %d widths; worst: wrapped at %d it is %d wide\n",
+                        __FILE__, __LINE__, t, rtl ? "rtl" : "ltr", over, tried, worst_wrap,
+                        worst_w);
+            } else {
+                test_passed++;
+            }
+        }
+
+    /* A word longer than the line is broken between characters. */
+    const char *word = "Arbejdsmarkedsuddannelsescentervejledningsordningerne";
+    const struct text_block *one = get(word, 40, true, black, 0, ALIGN_START, false);
+    CHECK(one->lines == 1 && one->w > 400);
+    const struct text_block *broken = get(word, 40, true, black, 200, ALIGN_START, false);
+    CHECK(broken->lines >= 3);
+    if (broken->w > 200)
+        fprintf(stderr, "%s:%d: a long word wrapped at 200 is %d wide\n", __FILE__, __LINE__,
+                broken->w);
+    CHECK(broken->w <= 200);
+    const struct text_block *mixed =
+        get("Se Arbejdsmarkedsuddannelsescentervejledningsordningerne her", 40, false, black, 250,
+            ALIGN_START, false);
+    CHECK(mixed->lines >= 4);
+    CHECK(mixed->w <= 250);
+
+    /* '\n' always breaks; empty text is nothing. */
+    const struct text_block *two = get("Tjek ind\nCheck in", 30, false, black, 0, ALIGN_START, false);
+    CHECK(two->lines == 2);
+    const struct text_block *none = get("", 30, false, black, 0, ALIGN_START, false);
+    CHECK(none->tex == NULL && none->w == 0);
+}
+
+/* ---- bidi: visual order ---- */
+
+static uint32_t decode(const char **p)
+{
+    const unsigned char *s = (const unsigned char *)*p;
+    uint32_t cp;
+    int n;
+    if (s[0] < 0x80)
+        cp = s[0], n = 1;
+    else if ((s[0] & 0xE0) == 0xC0)
+        cp = (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F), n = 2;
+    else if ((s[0] & 0xF0) == 0xE0)
+        cp = (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F), n = 3;
+    else
+        cp = (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3F) << 12 |
+             (uint32_t)(s[2] & 0x3F) << 6 | (s[3] & 0x3F),
+        n = 4;
+    *p += n;
+    return cp;
+}
+
+/* A right-to-left letter (Arabic and Hebrew letters; not Arabic-Indic digits,
+ * which are numbers and read left to right). */
+static bool strong_rtl(uint32_t cp)
+{
+    if ((cp >= 0x0660 && cp <= 0x0669) || (cp >= 0x06F0 && cp <= 0x06F9))
+        return false;
+    return (cp >= 0x0590 && cp <= 0x08FF) || (cp >= 0xFB1D && cp <= 0xFDFF) ||
+           (cp >= 0xFE70 && cp <= 0xFEFF);
+}
+
+/* What a person sees, left to right: the runs of text_debug_order's
+ * "run|run|…" in that order, a run holding right-to-left letters drawn
+ * right to left (SDL2_ttf shapes such a run in RTL), others left to right.
+ * How the engine splits runs (by font, say) does not change the result. */
+static void visual(const char *runs, struct buf *out)
+{
+    buf_clear(out);
+    const char *p = runs;
+    while (1) {
+        const char *end = strchr(p, '|');
+        if (!end)
+            end = p + strlen(p);
+        uint32_t cps[512];
+        int n = 0;
+        bool rtl = false;
+        for (const char *q = p; q < end && n < 512;) {
+            cps[n] = decode(&q);
+            rtl = rtl || strong_rtl(cps[n]);
+            n++;
+        }
+        for (int i = 0; i < n; i++) {
+            uint32_t cp = cps[rtl ? n - 1 - i : i];
+            char u[5] = {0};
+            if (cp < 0x80) {
+                u[0] = (char)cp;
+            } else if (cp < 0x800) {
+                u[0] = (char)(0xC0 | cp >> 6);
+                u[1] = (char)(0x80 | (cp & 0x3F));
+            } else if (cp < 0x10000) {
+                u[0] = (char)(0xE0 | cp >> 12);
+                u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                u[2] = (char)(0x80 | (cp & 0x3F));
+            } else {
+                u[0] = (char)(0xF0 | cp >> 18);
+                u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+                u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                u[3] = (char)(0x80 | (cp & 0x3F));
+            }
+            buf_puts(out, u);
+        }
+        if (!*end)
+            break;
+        p = end + 1;
+    }
+}
+
+/* line in a paragraph of direction rtl must look like `expected`, written
+ * as text_debug_order writes it: runs left to right on screen, each run's
+ * text in reading (logical) order. */
+static void check_order(int lineno, const char *line, bool rtl, const char *expected)
+{
+    struct buf got, want_v, got_v;
+    buf_init(&got);
+    buf_init(&want_v);
+    buf_init(&got_v);
+    text_debug_order(line, rtl, &got);
+    visual(expected, &want_v);
+    visual(got.data, &got_v);
+    if (strcmp(want_v.data, got_v.data) == 0) {
+        test_passed++;
+    } else {
+        test_failed++;
+        fprintf(stderr,
+                "%s:%d: bidi order of \"%s\" in a %s paragraph\n"
+                "    expected runs (left to right): [%s]\n"
+                "    got:                           [%s]\n",
+                __FILE__, lineno, line, rtl ? "right-to-left" : "left-to-right", expected,
+                got.data);
+    }
+    buf_free(&got);
+    buf_free(&want_v);
+    buf_free(&got_v);
+}
+
+#define ORDER(line, rtl, expected) check_order(__LINE__, line, rtl, expected)
+
+static void test_bidi(void)
+{
+    /*
+     * Expected orders by the Unicode bidi algorithm (UAX #9), paragraph
+     * level 1 for right-to-left, 0 for left-to-right:
+     *   W2  European digits after an Arabic letter become Arabic numbers;
+     *   W4  one ':' between two numbers of the same type joins them;
+     *   W7  digits after a left-to-right letter (or at the start of a
+     *       left-to-right paragraph) become left-to-right;
+     *   N1  neutrals between two strong types of one direction take it,
+     *       numbers counting as right-to-left;
+     *   N2  other neutrals take the paragraph's direction;
+     *   I1, I2  levels: R at 1, L at 2 in RTL; R and numbers at 1/2 in LTR;
+     *   L2  reverse every sequence at or above each level, highest first.
+     */
+
+    /* Right-to-left paragraphs. */
+    /* Pure Arabic: one run. */
+    ORDER("هل تحتاج إلى وقت أطول؟", true, "هل تحتاج إلى وقت أطول؟");
+    /* A Latin name with a time: W7 makes the digits L, N1 the spaces and
+     * the colon between L and L; one left-to-right run at level 2. */
+    ORDER("Anne 10:30", true, "Anne 10:30");
+    /* The clock alone: W4 joins 10:41 into one number (10:41, not 41:10). */
+    ORDER("10:41", true, "10:41");
+    /* Arabic + time + Arabic + Latin name:
+     * logical  [موعدك ]R [10:30]AN [ مع ]R [Anne]L ; on screen, left to
+     * right: Anne, then " مع ", the time (read 10:30), then "موعدك". */
+    ORDER("موعدك 10:30 مع Anne", true, "Anne| مع |10:30|موعدك ");
+    /* The idle prompt's body: the number stays in place in the sentence. */
+    ORDER("ستبدأ الشاشة من جديد بعد 15 ثانية.", true, " ثانية.|15|ستبدأ الشاشة من جديد بعد ");
+    /* A number first: it is read first, so it is at the right. */
+    ORDER("4 أسئلة قصيرة عن محادثتك", true, " أسئلة قصيرة عن محادثتك|4");
+    /* N2 at the end: '!' between L and the paragraph end takes R, so it
+     * stands at the left end, after "Anne" in reading order. */
+    ORDER("مرحبا Anne!", true, "!|Anne|مرحبا ");
+    /* W7 in RTL: the digits after a Latin word join it. */
+    ORDER("مرحبا Anne 12", true, "Anne 12|مرحبا ");
+    /* A Latin-only line in an RTL paragraph reads left to right. */
+    ORDER("Jobcenter Slagelse", true, "Jobcenter Slagelse");
+    /* Arabic-Indic digits with a colon: W4 again, one number. */
+    ORDER("الساعة ١٠:٣٠", true, "١٠:٣٠|الساعة ");
+
+    /* Left-to-right paragraphs. */
+    ORDER("Hello", false, "Hello");
+    /* A Latin sentence with an Arabic phrase inside: the phrase (two words,
+     * the space between them R by N1) reads right to left in its place. */
+    ORDER("Please say مرحبا بك to everyone", false, "Please say |مرحبا بك| to everyone");
+    /* Digits after Arabic in LTR: W2 makes them AN (level 2), the space
+     * between R and AN is R (N1); so the number stands left of the word. */
+    ORDER("Room مرحبا 12", false, "Room |12|مرحبا ");
+    /* Digits among Latin: all L (W7). */
+    ORDER("Ring 70 12 34 56 i dag", false, "Ring 70 12 34 56 i dag");
+    /* An Arabic word first in LTR: the space between R and L is L (N2). */
+    ORDER("مرحبا Anne", false, "مرحبا| Anne");
+    /* Digits at the start of an LTR paragraph: W7 (sos is L). */
+    ORDER("12 مرحبا", false, "12 |مرحبا");
+
+    /* text_is_rtl: the first strong letter decides; digits do not. */
+    CHECK(text_is_rtl("مرحبا Anne"));
+    CHECK(!text_is_rtl("Anne مرحبا"));
+    CHECK(text_is_rtl("12 مرحبا"));
+    CHECK(!text_is_rtl("10:30"));
+    CHECK(!text_is_rtl(""));
+}
+
+/* ---- contrast (WCAG 2.1) ---- */
+
+static double channel(Uint8 v)
+{
+    double c = v / 255.0;
+    return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
+}
+
+static double luminance(SDL_Color c)
+{
+    return 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b);
+}
+
+static double contrast(SDL_Color a, SDL_Color b)
+{
+    double la = luminance(a), lb = luminance(b);
+    return la > lb ? (la + 0.05) / (lb + 0.05) : (lb + 0.05) / (la + 0.05);
+}
+
+static void test_contrast(void)
+{
+    /* Sanity of the formula: black on white is 21:1, equal colours 1:1. */
+    CHECK(fabs(contrast((SDL_Color){0, 0, 0, 255}, (SDL_Color){255, 255, 255, 255}) - 21.0) <
+          0.01);
+    CHECK(fabs(contrast(UI_BG, UI_BG) - 1.0) < 1e-9);
+    struct {
+        const char *what;
+        SDL_Color fg, bg;
+    } pairs[] = {
+        {"UI_TEXT on UI_BG", UI_TEXT, UI_BG},
+        {"UI_TEXT on UI_SURFACE", UI_TEXT, UI_SURFACE},
+        {"UI_ON_PRIMARY on UI_PRIMARY", UI_ON_PRIMARY, UI_PRIMARY},
+        {"UI_ON_PRIMARY on UI_PRESSED", UI_ON_PRIMARY, UI_PRESSED},
+        {"UI_MUTED on UI_BG", UI_MUTED, UI_BG},
+        {"UI_WARN_TEXT on UI_WARN_BG", UI_WARN_TEXT, UI_WARN_BG},
+        {"UI_MUTED on UI_SURFACE", UI_MUTED, UI_SURFACE},
+        /* The pressed shades of secondary and quiet buttons (ui_button.c). */
+        {"UI_TEXT on a pressed secondary button", UI_TEXT, (SDL_Color){0xDD, 0xE6, 0xF0, 255}},
+        {"UI_TEXT on a pressed quiet button", UI_TEXT, (SDL_Color){0xE4, 0xE0, 0xD6, 255}},
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+        double r = contrast(pairs[i].fg, pairs[i].bg);
+        if (r >= 4.5) {
+            test_passed++;
+        } else {
+            test_failed++;
+            fprintf(stderr, "%s:%d: %s has contrast %.2f:1, below 4.5:1\n", __FILE__, __LINE__,
+                    pairs[i].what, r);
+        }
+    }
+}
+
+int main(void)
+{
+    setenv("SDL_VIDEODRIVER", "dummy", 1);
+    if (SDL_Init(SDL_INIT_VIDEO) < 0) {
+        fprintf(stderr, "SDL: %s\n", SDL_GetError());
+        return 2;
+    }
+    SDL_Surface *target = SDL_CreateRGBSurfaceWithFormat(0, 640, 480, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *ren = target ? SDL_CreateSoftwareRenderer(target) : NULL;
+    if (!ren || !text_init(SKRANKE_ASSETS_DIR)) {
+        fprintf(stderr, "cannot set up a software renderer and the fonts: %s\n", SDL_GetError());
+        return 2;
+    }
+    tc = text_cache_create(ren);
+
+    test_cache_renders_once();
+    test_cache_bounded_lru();
+    test_cache_clear();
+    test_wrap();
+    test_bidi();
+    test_contrast();
+
+    text_cache_destroy(tc);
+    text_deinit();
+    SDL_DestroyRenderer(ren);
+    SDL_FreeSurface(target);
+    SDL_Quit();
+    TEST_END();
+}
