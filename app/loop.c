@@ -9,6 +9,7 @@
 #include "watchdog.h"
 
 uint64_t loop_wakeups;
+volatile sig_atomic_t loop_stop_requested;
 
 static bool animating(struct app *a)
 {
@@ -26,7 +27,7 @@ void loop_run(struct app *a)
     bool blocks = driver_blocks();
     watchdog_init();
     watchdog_ready();
-    while (!a->quit) {
+    while (!a->quit && !loop_stop_requested) {
         a->now = SDL_GetTicks64();
         watchdog_ping(a->now);
         app_tick(a);
@@ -41,7 +42,8 @@ void loop_run(struct app *a)
             wait = 16;
         SDL_Event e;
         if (blocks) {
-            if (SDL_WaitEventTimeout(&e, wait > 60000 ? 60000 : (int)wait)) {
+            /* At most a second, so a stop request is seen promptly. */
+            if (SDL_WaitEventTimeout(&e, wait > 1000 ? 1000 : (int)wait)) {
                 a->now = SDL_GetTicks64();
                 input_handle(a, &e);
             }
@@ -49,6 +51,8 @@ void loop_run(struct app *a)
             uint32_t step = animating(a) ? 16 : 50;
             uint64_t end = now + wait;
             for (;;) {
+                if (loop_stop_requested)
+                    break;
                 SDL_PumpEvents();
                 if (SDL_PeepEvents(&e, 1, SDL_PEEKEVENT, SDL_FIRSTEVENT, SDL_LASTEVENT) > 0)
                     break;

@@ -16,5 +16,8 @@ void loop_run(struct app *a);
 void loop_advance(struct app *a, uint64_t target);
 /* Wake-ups counted by loop_run, for the benchmark. */
 extern uint64_t loop_wakeups;
+/* Set (from a signal handler) to end loop_run in an orderly way. */
+#include <signal.h>
+extern volatile sig_atomic_t loop_stop_requested;
 
 #endif

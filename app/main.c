@@ -6,6 +6,7 @@
  * exits non-zero, so the board's service restarts it.
  */
 #define _GNU_SOURCE
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,27 @@ static bool parse_args(int argc, char **argv, struct options *o)
             return false;
     }
     return true;
+}
+
+/* systemd stops the kiosk with SIGTERM: finish the frame, store what the
+ * writer holds, then exit. Ctrl+C and a hang-up from the console do nothing
+ * (a citizen's keyboard must not end the kiosk). */
+static void on_term(int sig)
+{
+    (void)sig;
+    loop_stop_requested = 1;
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_term;
+    sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGQUIT, &sa, NULL);
 }
 
 static const char *default_renderer(const struct options *o)
@@ -117,10 +139,12 @@ int main(int argc, char **argv)
     SDL_SetHint(SDL_HINT_ALLOW_ALT_TAB_WHILE_GRABBED, "0");
     SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
     SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) < 0) {
         LOG("SDL: %s", SDL_GetError());
         goto out_store;
     }
+    install_signals();
     Uint32 flags = SDL_WINDOW_SHOWN | (o.fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
     a.win = SDL_CreateWindow("skranke", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, o.w, o.h,
                              flags);
