@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "stats.h"
 
 #define LOG(...) log_msg("app", __VA_ARGS__)
 #define SAVING_AFTER_MS 300
@@ -270,6 +271,7 @@ bool app_frame(struct app *a)
     if (!a->dirty)
         return false;
     a->dirty = false;
+    uint64_t t0 = stats_enabled() ? SDL_GetPerformanceCounter() : 0;
     struct ui *ui = &a->ui;
     ui->rtl = i18n_rtl(a->lang);
     ui_begin(ui);
@@ -288,5 +290,10 @@ bool app_frame(struct app *a)
     if (a->prompt)
         draw_prompt(a, ui);
     a->frames++;
+    if (stats_enabled()) {
+        uint64_t us = (SDL_GetPerformanceCounter() - t0) * 1000000 / SDL_GetPerformanceFrequency();
+        stats_frame(a->screen->name, us);
+        stats_first_frame();
+    }
     return true;
 }

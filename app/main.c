@@ -19,6 +19,7 @@
 #include "i18n.h"
 #include "loop.h"
 #include "script.h"
+#include "stats.h"
 
 #define LOG(...) log_msg("kiosk", __VA_ARGS__)
 
@@ -97,6 +98,7 @@ static const char *default_renderer(const struct options *o)
 
 int main(int argc, char **argv)
 {
+    stats_init();
     struct options o = {.w = 1280, .h = 800, .fullscreen = true};
     o.data = getenv("SKRANKE_DATA");
     if (!o.data || !*o.data)
@@ -195,6 +197,7 @@ int main(int argc, char **argv)
         buf_free(&b);
     }
     writer_stop(a.writer, 10000);
+    stats_write(loop_wakeups);
     IMG_Quit();
     text_cache_destroy(a.tc);
     ui_deinit(&a.ui);

@@ -187,10 +187,15 @@ static int enum_index(const char *s, const char *(*name)(int), int n)
 static const char *hours_name(int i) { return job_hours_name((enum job_hours)i); }
 static const char *kind_name(int i) { return job_kind_name((enum job_kind)i); }
 
-/* Checks one present value; may rewrite it in place (codes to upper case). */
-static int check_field(struct parser *p, const char *path, const struct field_spec *f,
+/* Checks one present value; may rewrite it in place (codes to upper case).
+ * The field's path ("jobs[3].title") is put together only for a refusal:
+ * on the way of a good batch it would cost millions of snprintf calls. */
+#define PATH (snprintf(path, sizeof path, "%s.%s", prefix, f->name), path)
+
+static int check_field(struct parser *p, const char *prefix, const struct field_spec *f,
                        struct field_val *v)
 {
+    char path[160];
     char *s = p->arena.data + v->off;
     size_t bytes = strlen(s), chars = utf8_count(s, bytes);
     int y, m, d;
@@ -198,63 +203,63 @@ static int check_field(struct parser *p, const char *path, const struct field_sp
     case F_LINE:
     case F_TEXT:
         if (has_control(s, f->kind == F_TEXT))
-            return refuse(p, v->line, v->col, path, "contains a control character%s",
+            return refuse(p, v->line, v->col, PATH, "contains a control character%s",
                           f->kind == F_LINE ? " or line break" : "");
         if (chars > f->max)
-            return refuse(p, v->line, v->col, path, "longer than %zu characters (%zu)", f->max,
+            return refuse(p, v->line, v->col, PATH, "longer than %zu characters (%zu)", f->max,
                           chars);
         if (f->required && strspn(s, " ") == bytes)
-            return refuse(p, v->line, v->col, path, "must not be empty");
+            return refuse(p, v->line, v->col, PATH, "must not be empty");
         return 0;
     case F_DATE:
         if (!parse_date(s, &y, &m, &d))
-            return refuse(p, v->line, v->col, path, "\"%.40s\" is not a date (YYYY-MM-DD)", s);
+            return refuse(p, v->line, v->col, PATH, "\"%.40s\" is not a date (YYYY-MM-DD)", s);
         return 0;
     case F_TIME:
         if (!parse_hhmm(s, &y, &m))
-            return refuse(p, v->line, v->col, path, "\"%.40s\" is not a time (HH:MM)", s);
+            return refuse(p, v->line, v->col, PATH, "\"%.40s\" is not a time (HH:MM)", s);
         return 0;
     case F_URL:
         if (bytes > f->max)
-            return refuse(p, v->line, v->col, path, "longer than %zu bytes", f->max);
+            return refuse(p, v->line, v->col, PATH, "longer than %zu bytes", f->max);
         if (strncmp(s, "https://", 8) && strncmp(s, "http://", 7))
-            return refuse(p, v->line, v->col, path, "must start with https:// or http://");
+            return refuse(p, v->line, v->col, PATH, "must start with https:// or http://");
         for (const char *q = s; *q; q++)
             if ((unsigned char)*q <= ' ' || *q == 0x7F)
-                return refuse(p, v->line, v->col, path, "must not contain spaces");
+                return refuse(p, v->line, v->col, PATH, "must not contain spaces");
         return 0;
     case F_CODE:
         if (bytes != 6)
-            return refuse(p, v->line, v->col, path,
+            return refuse(p, v->line, v->col, PATH,
                           "\"%.40s\" is not a booking code (6 characters)", s);
         for (size_t i = 0; i < 6; i++) {
             if (s[i] >= 'a' && s[i] <= 'z')
                 s[i] = (char)(s[i] - 32);
             if (!strchr(CODE_ALPHABET, s[i]) || !s[i])
-                return refuse(p, v->line, v->col, path,
+                return refuse(p, v->line, v->col, PATH,
                               "\"%.40s\" has a character not used in codes (only %s)", s,
                               CODE_ALPHABET);
         }
         return 0;
     case F_ID:
         if (bytes == 0 || bytes > f->max)
-            return refuse(p, v->line, v->col, path, "must be 1 to %zu bytes", f->max);
+            return refuse(p, v->line, v->col, PATH, "must be 1 to %zu bytes", f->max);
         if (has_control(s, false))
-            return refuse(p, v->line, v->col, path, "contains a control character");
+            return refuse(p, v->line, v->col, PATH, "contains a control character");
         return 0;
     case F_LANG:
         if (bytes > f->max || strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                          "0123456789-") != bytes)
-            return refuse(p, v->line, v->col, path, "\"%.40s\" is not a language tag", s);
+            return refuse(p, v->line, v->col, PATH, "\"%.40s\" is not a language tag", s);
         return 0;
     case F_HOURS:
         if (enum_index(s, hours_name, JOB_HOURS_FLEXIBLE + 1) < 0)
-            return refuse(p, v->line, v->col, path,
+            return refuse(p, v->line, v->col, PATH,
                           "\"%.40s\" is not one of full, part, flexible", s);
         return 0;
     case F_KIND:
         if (enum_index(s, kind_name, JOB_KIND_STUDENT + 1) < 0)
-            return refuse(p, v->line, v->col, path,
+            return refuse(p, v->line, v->col, PATH,
                           "\"%.40s\" is not one of ordinary, flexjob, apprentice, paid_hours, "
                           "internship, student",
                           s);
@@ -262,6 +267,8 @@ static int check_field(struct parser *p, const char *path, const struct field_sp
     }
     return 0;
 }
+
+#undef PATH
 
 /* Reads the fields of an object (its '{' already read) into vals; skips
  * unknown fields; calls extra(key) for fields it should read itself. */
@@ -295,9 +302,10 @@ static int read_object(struct parser *p, const char *path, int line, int col,
             }
             continue;
         }
-        snprintf(fpath, sizeof fpath, "%s.%s", path, specs[i].name);
-        if (vals[i].present)
+        if (vals[i].present) {
+            snprintf(fpath, sizeof fpath, "%s.%s", path, specs[i].name);
             return refuse(p, kline, kcol, fpath, "the field appears twice");
+        }
         t = json_next(p->r);
         if (t == JSON_ERROR)
             return syntax(p);
@@ -306,12 +314,15 @@ static int read_object(struct parser *p, const char *path, int line, int col,
         if (t != JSON_STRING) {
             int l = json_line(p->r), c = json_col(p->r);
             json_skip(p->r, t);
+            snprintf(fpath, sizeof fpath, "%s.%s", path, specs[i].name);
             return refuse(p, l, c, fpath, "must be text in quotes, found %s", json_tok_name(t));
         }
         size_t len;
         const char *s = json_text(p->r, &len);
-        if (len > 65536)
+        if (len > 65536) {
+            snprintf(fpath, sizeof fpath, "%s.%s", path, specs[i].name);
             return refuse(p, json_line(p->r), json_col(p->r), fpath, "is far too long");
+        }
         vals[i].present = true;
         vals[i].off = p->arena.len;
         vals[i].line = json_line(p->r);
@@ -319,14 +330,13 @@ static int read_object(struct parser *p, const char *path, int line, int col,
         buf_put(&p->arena, s, len + 1);
     }
     for (size_t i = 0; i < n; i++) {
-        snprintf(fpath, sizeof fpath, "%s.%s", path, specs[i].name);
         if (!vals[i].present) {
             if (specs[i].required)
                 return refuse(p, line, col, path, "the required field \"%s\" is missing",
                               specs[i].name);
             continue;
         }
-        int rc = check_field(p, fpath, &specs[i], &vals[i]);
+        int rc = check_field(p, path, &specs[i], &vals[i]);
         if (rc)
             return rc;
     }

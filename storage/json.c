@@ -239,6 +239,19 @@ static enum json_tok read_string(struct json_reader *r, enum json_tok tok)
     for (;;) {
         if (r->text_len > JSON_MAX_STRING)
             return fail(r, "text is too long (over 1 MiB)");
+        /* Fast path: a run of plain ASCII in the window is copied at once. */
+        if (r->pos < r->end) {
+            const unsigned char *w = r->data + r->pos;
+            size_t n = 0, avail = r->end - r->pos;
+            while (n < avail && w[n] >= 0x20 && w[n] < 0x80 && w[n] != '"' && w[n] != '\\')
+                n++;
+            if (n) {
+                text_put(r, (const char *)w, n);
+                r->pos += n;
+                r->col += (int)n;
+                continue;
+            }
+        }
         int line = r->line, col = r->col;
         int c = get(r);
         if (c < 0)
