@@ -216,6 +216,11 @@ int jobs_index_load(struct jobs_index *x, struct store *s, const char *today)
     }
     if (x->n)
         qsort(x->rows, x->n, sizeof *x->rows, by_deadline);
+    /* Give back what doubling reserved, and the store's pages read on the way. */
+    x->text = xrealloc(x->text, x->text_len ? x->text_len : 1);
+    x->text_cap = x->text_len;
+    x->rows = xrealloc(x->rows, (x->n ? x->n : 1) * sizeof *x->rows);
+    store_trim(s);
     x->result = xmalloc((x->n ? x->n : 1) * sizeof *x->result);
     x->matched = xmalloc((x->n ? x->n : 1) * sizeof *x->matched);
     x->score = xmalloc(x->n ? x->n : 1);

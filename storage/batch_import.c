@@ -70,6 +70,7 @@ static int sink_begin(void *vctx, const struct batch_header *h, struct buf *err)
         if (rc && rc != MDB_NOTFOUND)
             return fail_lmdb(c, rc);
         rc = mdb_drop(c->txn, s->dbi[DB_JOBS], 0);
+        store_trim(s);
         return rc ? fail_lmdb(c, rc) : 0;
     }
     buf_clear(&c->key);
@@ -106,7 +107,9 @@ static int sink_job(void *vctx, const struct job *j, struct buf *err)
     int rc = mdb_put(c->txn, c->s->dbi[DB_JOBS], &k, &v, MDB_APPEND);
     if (rc)
         return fail_lmdb(c, rc);
-    c->res->jobs++;
+    /* Pages of the old set read while replacing it need not stay in memory. */
+    if (++c->res->jobs % 20000 == 0)
+        store_trim(c->s);
     return 0;
 }
 

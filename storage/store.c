@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <sodium.h>
@@ -391,6 +392,32 @@ fail:
     return rc;
 }
 
+void store_trim(struct store *s)
+{
+    /* LMDB does not say where its map is (only for fixed maps), so find the
+     * mapping of data.mdb. It is MAP_SHARED and never written through (no
+     * MDB_WRITEMAP), so dropping its pages loses nothing. */
+    char want[4200], line[4600];
+    snprintf(want, sizeof want, "%s/data.mdb", s->dir);
+    char *real = realpath(want, NULL);
+    FILE *f = fopen("/proc/self/maps", "r");
+    if (!f || !real) {
+        if (f)
+            fclose(f);
+        free(real);
+        return;
+    }
+    while (fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        char path[4200] = "";
+        if (sscanf(line, "%lx-%lx %*s %*s %*s %*s %4199s", &lo, &hi, path) == 3 &&
+            strcmp(path, real) == 0)
+            madvise((void *)lo, hi - lo, MADV_DONTNEED);
+    }
+    fclose(f);
+    free(real);
+}
+
 void store_close(struct store *s)
 {
     if (!s)
@@ -609,10 +636,28 @@ static int each_job(const MDB_val *k, const MDB_val *v, void *vctx)
     return 0;
 }
 
+struct job_scan {
+    struct cb cb; /* first, so each_job can take it as its context */
+    struct store *s;
+    size_t n;
+};
+
+static int each_job_trimmed(const MDB_val *k, const MDB_val *v, void *vctx)
+{
+    struct job_scan *js = vctx;
+    /* A pass over 100 000 ads reads the whole database: let its pages go
+     * as we move on, so memory holds what the caller keeps, not the file. */
+    if (++js->n % 10000 == 0)
+        store_trim(js->s);
+    return each_job(k, v, &js->cb);
+}
+
 int store_foreach_job(struct store *s, void (*fn)(const struct job *, void *), void *ctx)
 {
-    struct cb c = {(void (*)(void))fn, ctx};
-    return scan_db(s, DB_JOBS, NULL, 0, each_job, &c);
+    struct job_scan js = {{(void (*)(void))fn, ctx}, s, 0};
+    int rc = scan_db(s, DB_JOBS, NULL, 0, each_job_trimmed, &js);
+    store_trim(s);
+    return rc;
 }
 
 struct get_job_ctx {

@@ -61,6 +61,12 @@ struct store_options {
 int store_open(struct store **out, const char *dir, const struct store_options *opts);
 void store_close(struct store *s);
 
+/* Lets the kernel drop the store's file pages from this process's memory
+ * (they stay in the page cache and come back on the next read). The map is
+ * read-only to this process, so this loses nothing; it keeps RSS to what the
+ * process itself holds after reading a whole database once. */
+void store_trim(struct store *s);
+
 /* A new random 128-bit id as UUID text (version 4), 36 characters + NUL. */
 void store_new_id(char out[37]);
 
