@@ -206,6 +206,10 @@ static bool run_line(struct app *a, char *line, const char *shots)
         app_frame(a);
         return !ui_has_text(&a->ui, arg) || fail("the text \"%s\" is on screen", arg);
     }
+    if (strcmp(line, "expect-not-cached") == 0) {
+        return !text_cache_holds(a->tc, arg) ||
+               fail("the text \"%s\" is still in the text cache", arg);
+    }
     if (strcmp(line, "lang") == 0) {
         char id[UI_ID_MAX];
         snprintf(id, sizeof id, "home.lang.%s", arg);

@@ -1,8 +1,9 @@
 /*
  * script.h — the headless driver (FORMATS.md section 6): runs a script of
  * taps, drags, typing, waits and checks against the kiosk on a virtual
- * clock. Beyond the format's commands it knows two checks for privacy
- * tests: `expect-gone ID` and `expect-no-text TEXT`.
+ * clock. Beyond the format's commands it knows three checks for privacy
+ * tests: `expect-gone ID`, `expect-no-text TEXT` and `expect-not-cached
+ * TEXT` (no rendered text in the cache contains TEXT).
  */
 #ifndef SKRANKE_SCRIPT_H
 #define SKRANKE_SCRIPT_H

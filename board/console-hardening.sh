@@ -14,7 +14,7 @@ for n in 1 2 3 4 5 6; do
 done
 ln -sf /dev/null "$root/etc/systemd/system/autovt@.service"
 
-mkdir -p "$root/etc/sysctl.d"
+mkdir -p "$root/etc/systemd/system" "$root/etc/sysctl.d"
 cat > "$root/etc/sysctl.d/90-skranke.conf" <<'CONF'
 # skranke kiosk: no magic SysRq, no kernel messages on the console.
 kernel.sysrq = 0

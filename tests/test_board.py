@@ -161,5 +161,23 @@ else:
     print("note: no loop devices here (not root, or no /dev/loop-control); the mount "
           "helper was checked for its argument handling only")
 
+# 5. Console hardening, into a scratch root: no gettys, SysRq off, the
+#    keymap service that removes VT switching.
+root = os.path.join(work, "root")
+os.makedirs(os.path.join(root, "etc", "systemd", "system"))
+r = subprocess.run([os.path.join(BOARD, "console-hardening.sh")], env=dict(os.environ, SKRANKE_ROOT=root),
+                   capture_output=True, text=True)
+check(r.returncode == 0, "console-hardening.sh: %s" % r.stderr)
+for n in range(1, 7):
+    link = os.path.join(root, "etc/systemd/system/getty@tty%d.service" % n)
+    check(os.path.islink(link) and os.readlink(link) == "/dev/null", "getty@tty%d masked" % n)
+with open(os.path.join(root, "etc/sysctl.d/90-skranke.conf")) as f:
+    check("kernel.sysrq = 0" in f.read(), "SysRq off")
+with open(os.path.join(root, "etc/systemd/system/skranke-novt.service")) as f:
+    check("Console_" in f.read(), "the keymap loses its console switching keys")
+r = subprocess.run([os.path.join(BOARD, "console-hardening.sh")], env=dict(os.environ, SKRANKE_ROOT=root),
+                   capture_output=True, text=True)
+check(r.returncode == 0, "console-hardening.sh runs again (idempotent): %s" % r.stderr)
+
 shutil.rmtree(work)
 finish()

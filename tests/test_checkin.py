@@ -156,7 +156,17 @@ shutil.rmtree(d)
 d, data = with_schedule()
 r = kiosk(data, "tap home.checkin\ntap checkin.appointment\ntype H3RT9\nexpect-text H3RT9\n"
           "wait 46000\nexpect idle.more\nwait 16000\nexpect home.checkin\nexpect-no-text H3RT9\n"
-          "tap home.checkin\ntap checkin.appointment\nexpect-no-text H3RT9\n", env=at("08:41"))
+          "expect-not-cached H3RT9\ntap home.checkin\ntap checkin.appointment\n"
+          "expect-no-text H3RT9\n", env=at("08:41"))
+check(r.returncode == 0, "typed code wiped by the idle reset: %s" % r.stderr)
+# A search typed on the jobs screen is rendered as one text: cached while it
+# is typed (so the check can fail), gone after the reset.
+admin(data, "import", os.path.join(SOURCE, "tests", "data", "jobs-sample.json"))
+r = kiosk(data, "tap home.jobs\ntap jobs.search\ntype xyzq\nexpect-not-cached xyzq\n", env=at("08:41"))
+check(r.returncode == 1 and "still in the text cache" in r.stderr,
+      "expect-not-cached fails while the text is cached: %s" % r.stderr)
+r = kiosk(data, "tap home.jobs\ntap jobs.search\ntype xyzq\nwait 46000\nwait 16000\n"
+          "expect home.jobs\nexpect-not-cached xyzq\nexpect-no-text xyzq\n", env=at("08:41"))
 check(r.returncode == 0, "typed code wiped by the idle reset: %s" % r.stderr)
 shutil.rmtree(d)
 

@@ -173,6 +173,15 @@ static int work(void *arg)
                            res.checkins);
                 buf_free(&t);
                 add_result(true, line.data);
+                /* Retention applies once records have gone out. */
+                struct purge_result pr;
+                if (!st.seq && store_purge(st.store, clock_now(), &pr) == STORE_OK &&
+                    (pr.responses || pr.checkins)) {
+                    buf_clear(&line);
+                    buf_printf(&line, "Slettet efter opbevaringstiden: %zu svar, %zu check-ins",
+                               pr.responses, pr.checkins);
+                    add_result(true, line.data);
+                }
             }
         }
         SDL_AtomicSet(&st.done_count, 1);
