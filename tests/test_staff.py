@@ -111,6 +111,23 @@ r = kiosk(data, ENTER + pin("1") + pin("2") + pin("3") + "wait 2500\n" + pin("4"
           + "expect staff.import\n")
 check(r.returncode == 0, "back-off: an attempt during the wait is not even checked: %s" % r.stderr)
 
+# 6b. Settings on screen: units and errands added and removed, languages and
+#     check-in kinds switched, the idle time changed; the kiosk follows them.
+admin(data, "config", "set", "units", "Sygedagpenge,Kontanthjælp")
+r = kiosk(data, ENTER + pin("4711") + "tap staff.settings\ntap staff.set.units.1\n"
+          "tap staff.set.errands.add\ntype ungeenheden\ntap staff.edit.ok\n"
+          "expect-text Ungeenheden\ntap staff.set.lang.ar\ntap staff.set.kind.session\n"
+          "tap staff.set.idle.plus\nexpect-text 60\ntap staff.leave\n"
+          "expect-gone home.lang.ar\nexpect home.lang.uk\ntap home.checkin\n"
+          "expect-gone checkin.session\ntap checkin.walkin\nexpect checkin.errand.4\n"
+          "expect-text Ungeenheden\n")
+check(r.returncode == 0, "settings on screen: %s" % r.stderr)
+got = {k: admin(data, "config", "get", k).stdout.strip()
+       for k in ("units", "errands", "languages", "checkin_kinds", "idle_timeout_s")}
+check(got == {"units": "Kontanthjælp", "errands": "Ledighed,Sygedagpenge,Andet,Ungeenheden",
+              "languages": "da,en,uk", "checkin_kinds": "appointment,walkin",
+              "idle_timeout_s": "60"}, "settings stored: %s" % got)
+
 # 7. Staff mode leaves by itself after 2 minutes without a touch.
 r = kiosk(data, ENTER + pin("4711") + "wait 119000\nexpect staff.import\nwait 2000\n"
           "expect home.survey\nexpect-gone staff.import\n")

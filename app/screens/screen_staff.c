@@ -24,7 +24,7 @@
 #define PROGRESS_AFTER_MS 1000
 #define RESULTS_MAX 32
 
-enum view { PIN, MENU, STATUS, WORK, REEXPORT, SETTINGS, NEWPIN };
+enum view { PIN, MENU, STATUS, WORK, REEXPORT, SETTINGS, NEWPIN, EDIT };
 enum staff_job { JOB_IMPORT, JOB_EXPORT };
 
 struct result_line {
@@ -52,6 +52,9 @@ static struct {
     int n_results;
     uint32_t seqs[64];
     int n_seqs;
+    /* Adding a unit or an errand: which list, and the name being typed. */
+    const char *edit_key;
+    char edit[STORE_TEXT_MAX + 1];
 } st;
 
 static const char *D(const char *key)
@@ -260,6 +263,69 @@ static void toggle_list(struct app *a, const char *key, const char *item)
     buf_free(&why);
 }
 
+/* The comma-separated setting `key` without its n-th item (from 1). */
+static void remove_item(struct app *a, const char *key, int n)
+{
+    struct buf v, out, why;
+    buf_init(&v);
+    buf_init(&out);
+    buf_init(&why);
+    store_config_get(a->store, key, &v);
+    char *save = NULL;
+    int i = 0;
+    for (char *t = strtok_r(v.data, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        if (++i != n)
+            buf_printf(&out, "%s%s", out.len ? "," : "", t);
+    if (store_config_set(a->store, key, out.len ? out.data : "", &why) != STORE_OK)
+        note(why.data, true);
+    buf_free(&v);
+    buf_free(&out);
+    buf_free(&why);
+}
+
+static void add_item(struct app *a, const char *key, const char *item)
+{
+    struct buf v, why;
+    buf_init(&v);
+    buf_init(&why);
+    store_config_get(a->store, key, &v);
+    if (v.len)
+        buf_putc(&v, ',');
+    buf_puts(&v, item);
+    if (store_config_set(a->store, key, v.data, &why) != STORE_OK)
+        note(why.data, true);
+    buf_free(&v);
+    buf_free(&why);
+}
+
+static void edit_key(const char *k)
+{
+    size_t n = strlen(st.edit);
+    if (strcmp(k, "del") == 0) {
+        while (n && ((unsigned char)st.edit[n - 1] & 0xC0) == 0x80)
+            st.edit[--n] = '\0';
+        if (n)
+            st.edit[--n] = '\0';
+        return;
+    }
+    const char *add = strcmp(k, "space") == 0 ? " " : k;
+    char up[8];
+    if (n == 0 && strlen(k) <= 2) { /* a name starts with a capital */
+        static const char *const lower[] = {"æ", "ø", "å"}, *const upper[] = {"Æ", "Ø", "Å"};
+        snprintf(up, sizeof up, "%s", add);
+        if (up[0] >= 'a' && up[0] <= 'z')
+            up[0] = (char)(up[0] - 32);
+        for (int i = 0; i < 3; i++)
+            if (strcmp(add, lower[i]) == 0)
+                snprintf(up, sizeof up, "%s", upper[i]);
+        add = up;
+    }
+    if (strcmp(add, " ") == 0 && (n == 0 || st.edit[n - 1] == ' '))
+        return;
+    if (n + strlen(add) < sizeof st.edit && utf8_count(st.edit, n) < 60)
+        strcat(st.edit, add);
+}
+
 static void pin_key(const char *id, char *pin)
 {
     const char *k = id + strlen("staff.pin.key.");
@@ -278,9 +344,26 @@ static void tap(struct app *a, const char *id)
         return;
     }
     if (strcmp(id, "nav.back") == 0) {
-        if (st.view != PIN && st.view != MENU && !SDL_AtomicGet(&st.running))
+        if (st.view == EDIT)
+            st.view = SETTINGS;
+        else if (st.view != PIN && st.view != MENU && !SDL_AtomicGet(&st.running))
             st.view = MENU;
         st.note[0] = '\0';
+        return;
+    }
+    if (st.view == EDIT) {
+        if (strncmp(id, "staff.key.", 10) == 0) {
+            edit_key(id + 10);
+        } else if (strcmp(id, "staff.edit.ok") == 0) {
+            size_t n = strlen(st.edit);
+            while (n && st.edit[n - 1] == ' ')
+                st.edit[--n] = '\0';
+            if (n && !strchr(st.edit, ',')) {
+                add_item(a, st.edit_key, st.edit);
+                app_reload_settings(a);
+            }
+            st.view = SETTINGS;
+        }
         return;
     }
     if (st.view == PIN || st.view == NEWPIN) {
@@ -364,6 +447,18 @@ static void tap(struct app *a, const char *id)
         else
             note(why.data, true);
         buf_free(&why);
+    } else if (strncmp(id, "staff.set.units.", 16) == 0 || strncmp(id, "staff.set.errands.", 18) == 0) {
+        bool units = id[10] == 'u';
+        const char *rest = id + (units ? 16 : 18);
+        const char *key = units ? "units" : "errands";
+        if (strcmp(rest, "add") == 0) {
+            st.edit_key = key;
+            memset(st.edit, 0, sizeof st.edit);
+            st.view = EDIT;
+        } else {
+            remove_item(a, key, atoi(rest));
+            app_reload_settings(a);
+        }
     } else if (strcmp(id, "staff.changepin") == 0) {
         st.view = NEWPIN;
         st.pin_step = 0;
@@ -548,11 +643,11 @@ static void draw_reexport(struct ui *ui, int y)
 
 static void draw_settings(struct app *a, struct ui *ui, int y)
 {
-    int m = ui_px(ui, 4), gap = ui_px(ui, 1.5f), bh = ui_px(ui, 10), bw = ui_px(ui, 30);
+    int m = ui_px(ui, 4), gap = ui_px(ui, 1.2f), bh = ui_px(ui, 8), bw = ui_px(ui, 28);
     struct buf v;
     buf_init(&v);
     y += draw_note(ui, y);
-    y += line(ui, y, D("staff.settings.languages"), 3.4f, true, UI_TEXT);
+    y += line(ui, y, D("staff.settings.languages"), 3.0f, true, UI_TEXT);
     store_config_get(a->store, "languages", &v);
     int x = m;
     for (int i = 0; i < i18n_count(); i++) {
@@ -571,7 +666,7 @@ static void draw_settings(struct app *a, struct ui *ui, int y)
         x += bw + gap;
     }
     y += bh + 2 * gap;
-    y += line(ui, y, D("staff.settings.kinds"), 3.4f, true, UI_TEXT);
+    y += line(ui, y, D("staff.settings.kinds"), 3.0f, true, UI_TEXT);
     store_config_get(a->store, "checkin_kinds", &v);
     static const char *const kinds[3] = {"appointment", "session", "walkin"};
     static const char *const names[3] = {"Aftaler", "Hold", "Uden aftale"};
@@ -582,16 +677,64 @@ static void draw_settings(struct app *a, struct ui *ui, int y)
                   strstr(v.data, kinds[i]) ? BTN_SELECTED : BTN_SECONDARY);
     }
     y += bh + 2 * gap;
-    y += line(ui, y, D("staff.settings.idle"), 3.4f, true, UI_TEXT);
+    y += line(ui, y, D("staff.settings.idle"), 3.0f, true, UI_TEXT);
     char secs[16];
     snprintf(secs, sizeof secs, "%ld", store_config_long(a->store, "idle_timeout_s"));
-    ui_button(ui, "staff.set.idle.minus", (struct rect){m, y, bh, bh}, "−", NULL, BTN_SECONDARY);
+    ui_button(ui, "staff.set.idle.minus", (struct rect){m, y, bh, bh}, "-", NULL, BTN_SECONDARY);
     struct text_style ts = {ui_px(ui, 4), true, UI_TEXT};
     ui_text(ui, "staff.set.idle", (struct rect){m + bh + gap, y, bw, bh}, secs, &ts, ALIGN_CENTER, false,
             true);
     ui_button(ui, "staff.set.idle.plus", (struct rect){m + bh + bw + 2 * gap, y, bh, bh}, "+", NULL,
               BTN_SECONDARY);
+    y += bh + 2 * gap;
+    static const char *const lists[2] = {"units", "errands"};
+    static const char *const titles[2] = {"staff.settings.units", "staff.settings.errands"};
+    for (int l = 0; l < 2; l++) {
+        y += line(ui, y, D(titles[l]), 3.0f, true, UI_TEXT);
+        store_config_get(a->store, lists[l], &v);
+        int cx = m, i = 0;
+        char *save = NULL;
+        for (char *t = strtok_r(v.data, ",", &save);; t = strtok_r(NULL, ",", &save)) {
+            char id[UI_ID_MAX];
+            const char *label = t ? t : D("staff.settings.add");
+            if (t)
+                snprintf(id, sizeof id, "staff.set.%s.%d", lists[l], ++i);
+            else
+                snprintf(id, sizeof id, "staff.set.%s.add", lists[l]);
+            struct text_style ls = {ui_px(ui, 2.8f), true, UI_TEXT};
+            int w = text_width(label, &ls, false) + ui_px(ui, 5);
+            if (cx + w > ui->w - m) {
+                cx = m;
+                y += bh + gap;
+            }
+            ui_button(ui, id, (struct rect){cx, y, w, bh}, label, NULL,
+                      t ? BTN_SECONDARY : BTN_PRIMARY);
+            cx += w + gap;
+            if (!t)
+                break;
+        }
+        y += bh + 2 * gap;
+    }
     buf_free(&v);
+}
+
+static void draw_edit(struct app *a, struct ui *ui, int y)
+{
+    (void)a;
+    int m = ui_px(ui, 4), W = ui->w, H = ui->h;
+    y += line(ui, y, D(strcmp(st.edit_key, "units") == 0 ? "staff.edit.unit" : "staff.edit.errand"),
+              3.6f, true, UI_TEXT);
+    struct rect field = {m, y, W - 2 * m - ui_px(ui, 32), ui_px(ui, 9)};
+    ui_round_rect(ui, field, ui_px(ui, 1), UI_PRIMARY);
+    ui_round_rect(ui, (struct rect){field.x + 2, field.y + 2, field.w - 4, field.h - 4},
+                  ui_px(ui, 1) - 2, UI_SURFACE);
+    struct text_style ts = {ui_px(ui, 3.6f), true, UI_TEXT};
+    ui_text(ui, "staff.edit.text", (struct rect){field.x + m / 2, field.y, field.w - m, field.h},
+            st.edit[0] ? st.edit : " ", &ts, ALIGN_START, false, true);
+    ui_button(ui, "staff.edit.ok", (struct rect){W - m - ui_px(ui, 30), y, ui_px(ui, 30), field.h},
+              D("staff.edit.ok"), NULL, BTN_PRIMARY);
+    int kh = H * 40 / 100;
+    ui_keyboard(ui, "staff", (struct rect){m, H - m - kh, W - 2 * m, kh}, "Slet", "Mellemrum");
 }
 
 static void draw(struct app *a, struct ui *ui)
@@ -601,7 +744,7 @@ static void draw(struct app *a, struct ui *ui)
     int m = ui_px(ui, 2.5f), bh = ui_px(ui, 11), bw = ui_px(ui, 26);
     ui_button(ui, "staff.leave", (struct rect){m, m, bw, bh}, D("staff.leave"), NULL, BTN_SECONDARY);
     int x = m + bw + m;
-    if (st.view != PIN && st.view != MENU) {
+    if (st.view != PIN && st.view != MENU) { /* EDIT goes back to SETTINGS */
         ui_button(ui, "nav.back", (struct rect){x, m, bw, bh}, "Tilbage", NULL, BTN_SECONDARY);
         x += bw + m;
     }
@@ -619,6 +762,7 @@ static void draw(struct app *a, struct ui *ui)
     case WORK: draw_work(a, ui, y); break;
     case REEXPORT: draw_reexport(ui, y); break;
     case SETTINGS: draw_settings(a, ui, y); break;
+    case EDIT: draw_edit(a, ui, y); break;
     }
     ui->rtl = saved;
 }
