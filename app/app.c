@@ -90,6 +90,24 @@ void app_go(struct app *a, const struct screen *s)
 static const struct screen *const all_screens[] = {&screen_home, &screen_survey,
                                                    &screen_checkin, &screen_jobs, &screen_staff};
 
+int app_config_list(const struct app *a, const char *key, char (*out)[STORE_TEXT_MAX + 1],
+                    int max)
+{
+    struct buf v;
+    buf_init(&v);
+    int n = 0;
+    if (store_config_get(a->store, key, &v) == STORE_OK && v.len) {
+        char *save = NULL;
+        for (char *t = strtok_r(v.data, ",", &save); t && n < max; t = strtok_r(NULL, ",", &save)) {
+            while (*t == ' ')
+                t++;
+            snprintf(out[n++], STORE_TEXT_MAX + 1, "%s", t);
+        }
+    }
+    buf_free(&v);
+    return n;
+}
+
 bool app_busy(const struct app *a)
 {
     return a->screen->busy && a->screen->busy(a);

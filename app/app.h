@@ -87,6 +87,10 @@ time_t app_wall(const struct app *a);
 bool app_init(struct app *a, struct store *store, const char *assets);
 /* Reads the settings the app keeps (after staff changed them). */
 void app_reload_settings(struct app *a);
+/* The items of a comma-separated setting into out[max] (trimmed, texts of
+ * up to STORE_TEXT_MAX bytes); returns how many. */
+int app_config_list(const struct app *a, const char *key, char (*out)[STORE_TEXT_MAX + 1],
+                    int max);
 /* True while a screen's background work runs. */
 bool app_busy(const struct app *a);
 void app_deinit(struct app *a);

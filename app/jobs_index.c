@@ -16,24 +16,6 @@
 
 /* ---- folding ---- */
 
-static uint32_t next_cp(const char **p)
-{
-    const unsigned char *s = (const unsigned char *)*p;
-    uint32_t cp;
-    int n;
-    if (s[0] < 0x80)
-        cp = s[0], n = 1;
-    else if ((s[0] & 0xE0) == 0xC0 && s[1])
-        cp = ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F), n = 2;
-    else if ((s[0] & 0xF0) == 0xE0 && s[1] && s[2])
-        cp = ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F), n = 3;
-    else if ((s[0] & 0xF8) == 0xF0 && s[1] && s[2] && s[3])
-        cp = 0xFFFD, n = 4;
-    else
-        cp = 0xFFFD, n = 1;
-    *p += n;
-    return cp;
-}
 
 /* Latin-1 and Latin Extended-A letters without their accents. */
 static const char *latin_base(uint32_t cp)
@@ -75,7 +57,7 @@ size_t jobs_fold(const char *text, char *out, size_t cap)
         }                                                                                         \
     } while (0)
     for (const char *p = text; *p;) {
-        uint32_t cp = next_cp(&p);
+        uint32_t cp = utf8_next(&p);
         if (cp < 0x80) {
             char c = (char)cp;
             if (c >= 'A' && c <= 'Z')

@@ -111,26 +111,6 @@ static TTF_Font *get_font(enum family fam, bool bold, int size)
 /* Bidi classes, reduced: strong left, strong right, numbers, neutral. */
 enum dir { D_L, D_R, D_EN, D_N };
 
-static uint32_t next_cp(const char **p)
-{
-    const unsigned char *s = (const unsigned char *)*p;
-    uint32_t cp;
-    int n;
-    if (s[0] < 0x80)
-        cp = s[0], n = 1;
-    else if ((s[0] & 0xE0) == 0xC0 && s[1])
-        cp = ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F), n = 2;
-    else if ((s[0] & 0xF0) == 0xE0 && s[1] && s[2])
-        cp = ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F), n = 3;
-    else if ((s[0] & 0xF8) == 0xF0 && s[1] && s[2] && s[3])
-        cp = ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
-             ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F),
-        n = 4;
-    else
-        cp = 0xFFFD, n = 1;
-    *p += n;
-    return cp;
-}
 
 static bool is_arabic(uint32_t cp)
 {
@@ -161,7 +141,7 @@ static enum dir classify(uint32_t cp)
 bool text_first_strong(const char *text, bool *strong)
 {
     for (const char *p = text; *p;) {
-        enum dir d = classify(next_cp(&p));
+        enum dir d = classify(utf8_next(&p));
         if (d == D_L || d == D_R) {
             *strong = true;
             return d == D_R;
@@ -174,7 +154,7 @@ bool text_first_strong(const char *text, bool *strong)
 bool text_is_rtl(const char *text)
 {
     for (const char *p = text; *p;) {
-        enum dir d = classify(next_cp(&p));
+        enum dir d = classify(utf8_next(&p));
         if (d == D_L || d == D_R)
             return d == D_R;
     }
@@ -206,7 +186,7 @@ static int bidi_runs(const char *line, size_t n, bool rtl, struct run *runs)
     enum family *fam = xmalloc(cap * sizeof *fam);
     for (const char *p = line; p < line + n;) {
         off[count] = (size_t)(p - line);
-        uint32_t cp = next_cp(&p);
+        uint32_t cp = utf8_next(&p);
         dir[count] = classify(cp);
         fam[count] = is_arabic(cp) ? FAM_ARABIC : FAM_LATIN;
         count++;
@@ -255,7 +235,7 @@ static int bidi_runs(const char *line, size_t n, bool rtl, struct run *runs)
             else if (j < count && dir[j] == d)
                 want = fam[j];
             const char *q = line + off[k];
-            if (want == FAM_LATIN || arabic_has(next_cp(&q)))
+            if (want == FAM_LATIN || arabic_has(utf8_next(&q)))
                 fam[k] = want;
         }
         i = j;
@@ -304,7 +284,7 @@ static int bidi_runs(const char *line, size_t n, bool rtl, struct run *runs)
 static bool has_cyrillic(const char *s, size_t n)
 {
     for (const char *p = s; p < s + n;) {
-        uint32_t cp = next_cp(&p);
+        uint32_t cp = utf8_next(&p);
         if (cp >= 0x0400 && cp <= 0x04FF)
             return true;
     }
@@ -369,7 +349,7 @@ static void add_line(struct lines *ls, size_t start, size_t len)
 static size_t utf8_next_len(const char *s)
 {
     const char *p = s;
-    next_cp(&p);
+    utf8_next(&p);
     return (size_t)(p - s);
 }
 
@@ -421,7 +401,7 @@ static void break_paragraph(const char *text, size_t start, size_t end, int wrap
 static bool contains_arabic(const char *s)
 {
     for (const char *p = s; *p;)
-        if (is_arabic(next_cp(&p)))
+        if (is_arabic(utf8_next(&p)))
             return true;
     return false;
 }

@@ -195,6 +195,36 @@ size_t utf8_count(const char *s, size_t n)
     return count;
 }
 
+uint32_t utf8_next(const char **p)
+{
+    const unsigned char *s = (const unsigned char *)*p;
+    uint32_t cp;
+    int n;
+    if (s[0] < 0x80)
+        cp = s[0], n = 1;
+    else if ((s[0] & 0xE0) == 0xC0 && s[1])
+        cp = ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F), n = 2;
+    else if ((s[0] & 0xF0) == 0xE0 && s[1] && s[2])
+        cp = ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F), n = 3;
+    else if ((s[0] & 0xF8) == 0xF0 && s[1] && s[2] && s[3])
+        cp = ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
+             ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F),
+        n = 4;
+    else
+        cp = 0xFFFD, n = 1;
+    *p += n;
+    return cp;
+}
+
+void utf8_pop(char *s)
+{
+    size_t n = strlen(s);
+    while (n && ((unsigned char)s[n - 1] & 0xC0) == 0x80)
+        s[--n] = '\0';
+    if (n)
+        s[n - 1] = '\0';
+}
+
 long days_from_civil(int y, int m, int d)
 {
     y -= m <= 2;

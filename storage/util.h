@@ -46,6 +46,10 @@ void buf_put_json_string(struct buf *b, const char *s);
 bool utf8_valid(const char *s, size_t n);
 /* Number of code points in well-formed UTF-8. */
 size_t utf8_count(const char *s, size_t n);
+/* The code point at *p, advancing *p past it (U+FFFD for a bad byte). */
+uint32_t utf8_next(const char **p);
+/* Removes the last code point of the NUL-terminated s, if any. */
+void utf8_pop(char *s);
 
 /* Seconds since the epoch, from $SKRANKE_NOW when set. */
 time_t clock_now(void);

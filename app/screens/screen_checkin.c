@@ -69,16 +69,8 @@ static void load_settings(struct app *a)
     ck.kinds = (strstr(v.data, "appointment") ? K_APPOINTMENT : 0) |
                (strstr(v.data, "session") ? K_SESSION : 0) |
                (strstr(v.data, "walkin") ? K_WALKIN : 0);
-    store_config_get(a->store, "errands", &v);
-    ck.n_errands = 0;
-    char *save = NULL;
-    for (char *t = strtok_r(v.data, ",", &save); t && ck.n_errands < MAX_ERRANDS;
-         t = strtok_r(NULL, ",", &save)) {
-        while (*t == ' ')
-            t++;
-        snprintf(ck.errands[ck.n_errands++], sizeof ck.errands[0], "%s", t);
-    }
     buf_free(&v);
+    ck.n_errands = app_config_list(a, "errands", ck.errands, MAX_ERRANDS);
 }
 
 static void message(struct app *a, const char *key, const char *sub, const char *text)

@@ -150,10 +150,7 @@ static void type_key(const char *key)
 {
     size_t n = strlen(jb.query);
     if (strcmp(key, "del") == 0) {
-        while (n && ((unsigned char)jb.query[n - 1] & 0xC0) == 0x80)
-            jb.query[--n] = '\0';
-        if (n)
-            jb.query[--n] = '\0';
+        utf8_pop(jb.query);
     } else if (strcmp(key, "space") == 0) {
         if (n && jb.query[n - 1] != ' ' && n + 1 < sizeof jb.query)
             strcat(jb.query, " ");

@@ -302,10 +302,7 @@ static void edit_key(const char *k)
 {
     size_t n = strlen(st.edit);
     if (strcmp(k, "del") == 0) {
-        while (n && ((unsigned char)st.edit[n - 1] & 0xC0) == 0x80)
-            st.edit[--n] = '\0';
-        if (n)
-            st.edit[--n] = '\0';
+        utf8_pop(st.edit);
         return;
     }
     const char *add = strcmp(k, "space") == 0 ? " " : k;

@@ -50,25 +50,16 @@ static void forget(struct app *a)
 
 static void load_units(struct app *a)
 {
-    struct buf v;
-    buf_init(&v);
-    sv.n_units = 0;
+    char fixed[1][STORE_TEXT_MAX + 1];
     sv.unit[0] = '\0';
-    store_config_get(a->store, "unit", &v);
-    if (v.len) {
+    sv.n_units = 0;
+    if (app_config_list(a, "unit", fixed, 1)) {
         /* A kiosk with a fixed unit asks nothing. */
-        snprintf(sv.unit, sizeof sv.unit, "%s", v.data);
+        snprintf(sv.unit, sizeof sv.unit, "%s", fixed[0]);
         sv.unit_chosen = true;
-    } else if (store_config_get(a->store, "units", &v) == STORE_OK && v.len) {
-        char *save = NULL;
-        for (char *t = strtok_r(v.data, ",", &save); t && sv.n_units < MAX_UNITS;
-             t = strtok_r(NULL, ",", &save)) {
-            while (*t == ' ')
-                t++;
-            snprintf(sv.units[sv.n_units++], sizeof sv.units[0], "%s", t);
-        }
+    } else {
+        sv.n_units = app_config_list(a, "units", sv.units, MAX_UNITS);
     }
-    buf_free(&v);
 }
 
 static void enter(struct app *a)
