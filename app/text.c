@@ -360,8 +360,8 @@ static size_t utf8_next_len(const char *s)
 static void break_paragraph(const char *text, size_t start, size_t end, int wrap_w,
                             const struct text_style *st, bool rtl, struct lines *ls)
 {
-    if (wrap_w <= 0 || start == end) {
-        add_line(ls, start, end - start);
+    if (wrap_w <= 0 || start == end || measure(text + start, end - start, st, rtl) <= wrap_w) {
+        add_line(ls, start, end - start); /* the common case: it fits */
         return;
     }
     size_t line_start = start, pos = start, line_end = start; /* line_end: after its last word */
@@ -433,15 +433,26 @@ static SDL_Surface *render_block(const char *text, const struct text_style *st, 
     }
     (void)height;
 
+    /* Each run is shaped once: rendered here, its width taken from the
+     * rendering, then copied onto the block. */
     struct run(*runs)[MAX_RUNS] = xmalloc(ls.n * sizeof *runs);
+    SDL_Surface **surf = xcalloc(ls.n * MAX_RUNS, sizeof *surf);
     int *nruns = xmalloc(ls.n * sizeof *nruns), *widths = xmalloc(ls.n * sizeof *widths);
     int block_w = 0;
     for (size_t i = 0; i < ls.n; i++) {
         const char *line = text + ls.v[i].start;
         nruns[i] = bidi_runs(line, ls.v[i].len, rtl, runs[i]);
         widths[i] = 0;
-        for (int r = 0; r < nruns[i]; r++)
-            widths[i] += measure_run(line, &runs[i][r], st);
+        for (int r = 0; r < nruns[i]; r++) {
+            struct run *run = &runs[i][r];
+            char *piece = xstrndup(line + run->start, run->len);
+            SDL_Surface *rs = *piece ? TTF_RenderUTF8_Blended(run_font(line, run, st), piece, st->color)
+                                     : NULL;
+            run->w = rs ? rs->w : 0;
+            surf[i * MAX_RUNS + (size_t)r] = rs;
+            widths[i] += run->w;
+            free(piece);
+        }
         block_w = widths[i] > block_w ? widths[i] : block_w;
     }
     SDL_Surface *block = NULL;
@@ -451,32 +462,29 @@ static SDL_Surface *render_block(const char *text, const struct text_style *st, 
         if (!block)
             abort();
         SDL_FillRect(block, NULL, 0);
-        for (size_t i = 0; i < ls.n; i++) {
-            const char *line = text + ls.v[i].start;
-            int x;
-            bool left = (align == ALIGN_START) != rtl;
-            if (align == ALIGN_CENTER)
-                x = (block_w - widths[i]) / 2;
-            else
-                x = left ? 0 : block_w - widths[i];
-            for (int r = 0; r < nruns[i]; r++) {
-                struct run *run = &runs[i][r];
-                char *piece = xstrndup(line + run->start, run->len);
-                TTF_Font *font = run_font(line, run, st);
-                SDL_Surface *s = *piece && run->w > 0
-                                     ? TTF_RenderUTF8_Blended(font, piece, st->color)
-                                     : NULL;
-                if (s) {
-                    SDL_Rect dst = {x, (int)i * skip + ascent - TTF_FontAscent(font), s->w, s->h};
-                    SDL_SetSurfaceBlendMode(s, SDL_BLENDMODE_NONE);
-                    SDL_BlitSurface(s, NULL, block, &dst);
-                    SDL_FreeSurface(s);
-                }
-                x += run->w;
-                free(piece);
+    }
+    for (size_t i = 0; i < ls.n; i++) {
+        int x;
+        bool left = (align == ALIGN_START) != rtl;
+        if (align == ALIGN_CENTER)
+            x = (block_w - widths[i]) / 2;
+        else
+            x = left ? 0 : block_w - widths[i];
+        for (int r = 0; r < nruns[i]; r++) {
+            struct run *run = &runs[i][r];
+            SDL_Surface *rs = surf[i * MAX_RUNS + (size_t)r];
+            if (rs && block) {
+                TTF_Font *font = get_font(run->fam, st->bold, st->size);
+                SDL_Rect dst = {x, (int)i * skip + ascent - TTF_FontAscent(font), rs->w, rs->h};
+                SDL_SetSurfaceBlendMode(rs, SDL_BLENDMODE_NONE);
+                SDL_BlitSurface(rs, NULL, block, &dst);
             }
+            if (rs)
+                SDL_FreeSurface(rs);
+            x += run->w;
         }
     }
+    free(surf);
     *lines_out = (int)ls.n;
     free(runs);
     free(nruns);
