@@ -212,4 +212,108 @@ if shutil.which("Xvfb") and shutil.which("xdotool"):
 else:
     check(False, "Xvfb and xdotool are needed for the lockdown test (scripts/deps installs them)")
 
+
+def positions(data, script):
+    """Centres of the widgets on screen after script, from --dump-ui."""
+    path = os.path.join(os.path.dirname(data), "probe.txt")
+    with open(path, "w") as f:
+        f.write(script)
+    r = subprocess.run([KIOSK, "--data", data, "--window", "1280x800", "--script", path, "--dump-ui"],
+                       env=ENV, capture_output=True, text=True)
+    out = {}
+    for line in r.stdout.splitlines():
+        p = line.split("\t")
+        if len(p) >= 5:
+            x, y, w, h = map(int, p[1:5])
+            out[p[0]] = (x + w // 2, y + h // 2)
+    return out
+
+
+# 11. In real time, in a real window: a stick mounted while the staff menu is
+#     open shows within 2 s, and an import that takes more than a second
+#     shows a progress bar (after the first second, not before).
+if shutil.which("Xvfb") and shutil.which("xdotool") and shutil.which("import"):
+    d, data = new_store()
+    admin(data, "set-pin", stdin="4711\n")
+    root = os.path.join(d, "media")
+    os.mkdir(root)
+    admin(data, "config", "set", "usb_root", root)
+    pads = positions(data, ENTER)
+    menu = positions(data, ENTER + pin("4711"))
+    disp = ":%d" % (140 + os.getpid() % 50)
+    xvfb = subprocess.Popen(["Xvfb", disp, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                            stderr=subprocess.DEVNULL)
+    time.sleep(1.5)
+    env = dict(ENV, DISPLAY=disp, SDL_VIDEODRIVER="x11", SDL_RENDER_DRIVER="software")
+    env.pop("SKRANKE_NOW", None)
+    proc = subprocess.Popen([KIOSK, "--data", data, "--window", "1280x800", "--renderer", "software"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wid = ""
+    for _ in range(100):
+        w = subprocess.run(["xdotool", "search", "--name", "skranke"], env=env, capture_output=True,
+                           text=True)
+        wid = w.stdout.split()[0] if w.stdout.strip() else ""
+        if wid:
+            break
+        time.sleep(0.1)
+    check(wid != "", "a real window")
+
+    def click(x, y, hold=0.05):
+        subprocess.run(["xdotool", "mousemove", "--window", wid, str(x), str(y)], env=env)
+        subprocess.run(["xdotool", "mousedown", "1"], env=env)
+        time.sleep(hold)
+        subprocess.run(["xdotool", "mouseup", "1"], env=env)
+        time.sleep(0.4)
+
+    def primary_pixels():
+        shot = os.path.join(d, "live.png")
+        subprocess.run(["import", "-window", "root", shot], env=env, capture_output=True)
+        r = subprocess.run(["convert", shot, "-fill", "black", "+opaque", "#0B4F8A", "-fill", "white",
+                            "-opaque", "#0B4F8A", "-format", "%[fx:mean*w*h]", "info:"],
+                           capture_output=True, text=True)
+        return float(r.stdout or 0)
+
+    if wid:
+        time.sleep(1.0)
+        click(20, 20, hold=3.4)  # the long press
+        for digit in "4711":
+            click(*pads["staff.pin.key." + digit])
+        click(*pads["staff.pin.ok"])
+        time.sleep(1.5)  # Argon2id, then the menu
+        os.makedirs(os.path.join(root, "STICK", "skranke", "inbox"))
+        t0 = time.time()
+        fd = proc.stderr.fileno()
+        os.set_blocking(fd, False)
+        found, log = None, ""
+        while time.time() - t0 < 5 and found is None:
+            try:
+                log += os.read(fd, 65536).decode(errors="replace")
+            except BlockingIOError:
+                pass
+            if "USB stick found" in log:
+                found = time.time() - t0
+            time.sleep(0.05)
+        check(found is not None and found <= 2.0,
+              "the stick shows within 2 s of mounting (%s s): %s" % (found, log[-300:]))
+        # A slow import: four big batches of 100 000 jobs each.
+        inbox = os.path.join(root, "STICK", "skranke", "inbox")
+        for n, seed in (("a", 1), ("b", 2), ("c", 3), ("d", 4)):
+            subprocess.run(["python3", os.path.join(SOURCE, "scripts", "gen-jobs"), "100000", "--seed",
+                            str(seed), "--out", os.path.join(inbox, "jobs-%s.json" % n)], check=True)
+        x, y = menu["staff.import"]
+        subprocess.run(["xdotool", "mousemove", "--window", wid, str(x), str(y), "click", "1"], env=env)
+        started = time.time()
+        early = primary_pixels()
+        early_at = time.time() - started
+        time.sleep(max(0.0, 1.6 - (time.time() - started)))
+        late = primary_pixels()
+        check(late > 500, "a progress bar shows while the import works past a second (%d px)" % late)
+        if early_at < 0.7:  # (a loaded machine may take the first picture too late to tell)
+            check(early == 0, "no progress bar in the first second (%d px at %.1f s)" % (early, early_at))
+    proc.kill()
+    proc.wait()
+    xvfb.kill()
+    xvfb.wait()
+    shutil.rmtree(d)
+
 finish()

@@ -783,8 +783,11 @@ static void tick(struct app *a)
     if (st.view == MENU && a->now >= st.next_scan) {
         bool had = st.have_stick;
         scan(a);
-        if (had != st.have_stick)
+        if (had != st.have_stick) {
             a->dirty = true;
+            log_msg("staff", st.have_stick ? "USB stick found: %s" : "USB stick gone%s",
+                    st.have_stick ? st.stick : "");
+        }
     }
     if (st.view == WORK)
         a->dirty = true;
