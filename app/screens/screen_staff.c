@@ -584,8 +584,8 @@ static void draw_work(struct app *a, struct ui *ui, int y)
             struct rect bar = {m, y, W - 2 * m, ui_px(ui, 4)};
             ui_round_rect(ui, bar, ui_px(ui, 2), UI_BORDER);
             float frac = total > 0 ? (float)done / (float)total : 0;
-            if (total <= 1) /* one piece of work: show that it moves */
-                frac = (float)((a->now - st.started) % 2000) / 2000.0f;
+            if (total <= 1 || done == 0) /* nothing to count yet: show that it moves */
+                frac = 0.1f + 0.9f * (float)((a->now - st.started) % 2000) / 2000.0f;
             ui_round_rect(ui, (struct rect){bar.x, bar.y, (int)((float)bar.w * frac), bar.h},
                           ui_px(ui, 2), UI_PRIMARY);
             ui_register(ui, "staff.progress", bar, UI_LABEL, false, NULL);
