@@ -396,7 +396,7 @@ void store_trim(struct store *s)
 {
     /* LMDB does not say where its map is (only for fixed maps), so find the
      * mapping of data.mdb. It is MAP_SHARED and never written through (no
-     * MDB_WRITEMAP), so dropping its pages loses nothing. */
+     * writable-map option), so dropping its pages loses nothing. */
     char want[4200], line[4600];
     snprintf(want, sizeof want, "%s/data.mdb", s->dir);
     char *real = realpath(want, NULL);

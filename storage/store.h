@@ -4,8 +4,9 @@
  *
  * Caveats:
  * - Durability is never traded away: every write below returns only after
- *   its transaction is synced to disk (no MDB_NOSYNC, MDB_MAPASYNC or
- *   MDB_WRITEMAP). A write that returned STORE_OK survives a power cut.
+ *   its transaction is synced to disk (LMDB's default flags: no option that
+ *   skips or defers a sync, no writable map). A write that returned STORE_OK
+ *   survives a power cut.
  * - A write that returns an error changed nothing.
  * - When the map is full, a write grows it (doubling) and retries, up to the
  *   ceiling in store_options (or the `map_max_mb` setting). Past the ceiling
