@@ -422,16 +422,12 @@ static SDL_Surface *render_block(const char *text, const struct text_style *st, 
     TTF_Font *latin = get_font(FAM_LATIN, st->bold, st->size);
     TTF_Font *arab = arabic ? get_font(FAM_ARABIC, st->bold, st->size) : NULL;
     int ascent = TTF_FontAscent(latin), skip = TTF_FontLineSkip(latin);
-    int height = TTF_FontHeight(latin);
     if (arab) {
         int d_ascent = TTF_FontAscent(arab) - ascent;
         if (d_ascent > 0)
             ascent += d_ascent;
-        int h = TTF_FontHeight(arab);
-        height = h > height ? h : height;
         skip = TTF_FontLineSkip(arab) > skip ? TTF_FontLineSkip(arab) : skip;
     }
-    (void)height;
 
     /* Each run is shaped once: rendered here, its width taken from the
      * rendering, then copied onto the block. */

@@ -995,10 +995,6 @@ int store_get_export(struct store *s, uint32_t seq, struct export_log *out)
 
 /* ---- status ---- */
 
-struct status_ctx {
-    struct store_status *st;
-};
-
 static int count_pending(const MDB_val *k, const MDB_val *v, void *vctx)
 {
     (void)v;

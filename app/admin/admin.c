@@ -577,8 +577,7 @@ static void list_response(const struct response *r, void *ctx)
         buf_printf(&l->b, "%s  %s  %-8s %-3s", r->id, r->date, r->site, r->language);
         for (int i = 0; i < STORE_QUESTIONS; i++)
             buf_printf(&l->b, " %c", r->answers[i] ? '0' + r->answers[i] : '-');
-        buf_printf(&l->b, "  %s%s\n", r->exported_seq ? "exported" : "waiting",
-                   r->unit[0] ? "" : "");
+        buf_printf(&l->b, "  %s\n", r->exported_seq ? "exported" : "waiting");
     }
 }
 

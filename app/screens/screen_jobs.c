@@ -30,6 +30,7 @@ static struct {
     bool loaded;
     char batch[129], day[11];
     time_t generated_at;
+    long stale_days; /* read with the batch, not on every frame */
     char query[QUERY_MAX * 4 + 1];
     struct jobs_filter filter;
     bool keyboard;
@@ -97,6 +98,7 @@ static void enter(struct app *a)
 {
     forget(a);
     load(a);
+    jb.stale_days = store_config_long(a->store, "jobs_stale_days");
 }
 
 static const char *hours_key(int h)
@@ -354,7 +356,7 @@ static void draw_list(struct app *a, struct ui *ui, int top)
         format_date(date, shown);
         snprintf(when, sizeof when, "%s %s", shown, hhmm);
         i18n_fmt_text(a->lang, "jobs.updated", when, &b);
-        long stale = store_config_long(a->store, "jobs_stale_days");
+        long stale = jb.stale_days;
         bool old = app_wall(a) - jb.ix.info.generated_at > stale * 86400L;
         struct text_style st = {ui_px(ui, 2.6f), old, old ? UI_WARN_TEXT : UI_MUTED};
         struct rect r = ui_place(ui, (struct rect){m, y, W - 2 * m, ui_px(ui, 4.5f)}, true);

@@ -97,7 +97,7 @@ static void tap(struct app *a, const char *id)
 {
     if (strcmp(id, "nav.back") == 0) {
         if (sv.step == Q1)
-            show(a, first_question() == UNIT || (sv.n_units && !sv.unit_chosen) ? UNIT : INTRO);
+            show(a, first_question() == UNIT ? UNIT : INTRO);
         else if (sv.step == UNIT)
             show(a, INTRO);
         else if (sv.step > Q1 && sv.step <= Q4)
