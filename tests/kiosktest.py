@@ -69,6 +69,27 @@ def listing(data, what):
     return json.loads(r.stdout) if r.returncode == 0 else None
 
 
+def start_xvfb(size="1280x800"):
+    """A virtual X server on a display it picks itself; returns (process,
+    ":N"). Stop it with stop_xvfb, which lets it remove its lock file."""
+    r, w = os.pipe()
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", size + "x24",
+                             "-nolisten", "tcp"], pass_fds=(w,), stderr=subprocess.DEVNULL)
+    os.close(w)
+    with os.fdopen(r) as f:
+        number = f.readline().strip()
+    return proc, ":" + number
+
+
+def stop_xvfb(proc):
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def compare_shots(shots):
     """Compares (or, updating, stores) every PNG in shots with tests/ref_imgs."""
     names = sorted(os.listdir(shots)) if os.path.isdir(shots) else []

@@ -12,7 +12,8 @@ import shutil
 import subprocess
 import time
 
-from kiosktest import ENV, KIOSK, SOURCE, admin, check, finish, kiosk, listing, new_store
+from kiosktest import (ENV, KIOSK, SOURCE, admin, check, finish, kiosk, listing, new_store,
+                       start_xvfb, stop_xvfb)
 
 ENTER = "drag 20 20 20 20 3100\n"
 
@@ -179,10 +180,7 @@ shutil.rmtree(d)
 #     manager's close do not end the kiosk.
 if shutil.which("Xvfb") and shutil.which("xdotool"):
     d, data = new_store()
-    disp = ":%d" % (90 + os.getpid() % 50)
-    xvfb = subprocess.Popen(["Xvfb", disp, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-                            stderr=subprocess.DEVNULL)
-    time.sleep(1.5)
+    xvfb, disp = start_xvfb()
     env = dict(ENV, DISPLAY=disp, SDL_VIDEODRIVER="x11", SDL_RENDER_DRIVER="software")
     env.pop("SKRANKE_NOW", None)
     proc = subprocess.Popen([KIOSK, "--data", data, "--window", "1280x800"], env=env,
@@ -206,8 +204,7 @@ if shutil.which("Xvfb") and shutil.which("xdotool"):
         check(proc.poll() is None, "the kiosk is still running after the shortcuts")
     proc.kill()
     proc.wait()
-    xvfb.kill()
-    xvfb.wait()
+    stop_xvfb(xvfb)
     shutil.rmtree(d)
 else:
     check(False, "Xvfb and xdotool are needed for the lockdown test (scripts/deps installs them)")
@@ -240,10 +237,7 @@ if shutil.which("Xvfb") and shutil.which("xdotool") and shutil.which("import"):
     admin(data, "config", "set", "usb_root", root)
     pads = positions(data, ENTER)
     menu = positions(data, ENTER + pin("4711"))
-    disp = ":%d" % (140 + os.getpid() % 50)
-    xvfb = subprocess.Popen(["Xvfb", disp, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-                            stderr=subprocess.DEVNULL)
-    time.sleep(1.5)
+    xvfb, disp = start_xvfb()
     env = dict(ENV, DISPLAY=disp, SDL_VIDEODRIVER="x11", SDL_RENDER_DRIVER="software")
     env.pop("SKRANKE_NOW", None)
     proc = subprocess.Popen([KIOSK, "--data", data, "--window", "1280x800", "--renderer", "software"],
@@ -312,8 +306,7 @@ if shutil.which("Xvfb") and shutil.which("xdotool") and shutil.which("import"):
             check(early == 0, "no progress bar in the first second (%d px at %.1f s)" % (early, early_at))
     proc.kill()
     proc.wait()
-    xvfb.kill()
-    xvfb.wait()
+    stop_xvfb(xvfb)
     shutil.rmtree(d)
 
 finish()
