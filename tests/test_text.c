@@ -1,8 +1,9 @@
 /*
  * test_text.c — the text engine: the rendered-text cache (each text
  * rasterised once, bounded, wiped on a privacy reset), line wrapping, the
- * visual order of mixed right-to-left and left-to-right text, and the
- * contrast of every text/background pair of the palette.
+ * visual order of mixed right-to-left and left-to-right text, the
+ * contrast of every text/background pair of the palette, and round shapes
+ * (painted once, anti-aliased, symmetric).
  *
  * Runs headless: a software renderer drawing into a plain SDL surface.
  */
@@ -411,6 +412,83 @@ static void test_contrast(void)
     }
 }
 
+/* ---- round shapes ---- */
+
+static SDL_Renderer *renderer;
+
+static uint32_t pixel_at(int x, int y)
+{
+    uint32_t px = 0;
+    SDL_Rect r = {x, y, 1, 1};
+    SDL_RenderReadPixels(renderer, &r, SDL_PIXELFORMAT_ARGB8888, &px, 4);
+    return px & 0xFFFFFF;
+}
+
+static void clear_to(SDL_Color c)
+{
+    SDL_SetRenderDrawColor(renderer, c.r, c.g, c.b, 255);
+    SDL_RenderClear(renderer);
+}
+
+static void test_shapes(void)
+{
+    struct ui ui;
+    ui_init(&ui, renderer, tc, 640, 480, 21.5f);
+    SDL_Color bg = {0xF4, 0xF1, 0xEA, 255}, blue = {0x0B, 0x4F, 0x8A, 255};
+    uint32_t BG = 0xF4F1EA, BLUE = 0x0B4F8A;
+
+    /* A rounded rectangle: its corners are painted once (one disc for all
+     * four) and copied after that. */
+    clear_to(bg);
+    size_t p0 = ui_shapes_painted(&ui);
+    struct rect r = {10, 10, 100, 60};
+    ui_round_rect(&ui, r, 20, blue);
+    CHECK(ui_shapes_painted(&ui) == p0 + 1);
+    ui_round_rect(&ui, (struct rect){200, 100, 80, 80}, 20, blue);
+    CHECK(ui_shapes_painted(&ui) == p0 + 1); /* same radius and colour, elsewhere */
+    ui_round_rect(&ui, (struct rect){300, 300, 80, 80}, 20, bg);
+    CHECK(ui_shapes_painted(&ui) == p0 + 2); /* another colour is another shape */
+
+    /* Outside the corner the ground shows; inside and along the edges the
+     * colour; on the curve, pixels in between (anti-aliased). */
+    CHECK(pixel_at(10, 10) == BG && pixel_at(109, 10) == BG && pixel_at(10, 69) == BG &&
+          pixel_at(109, 69) == BG);
+    CHECK(pixel_at(30, 30) == BLUE && pixel_at(10, 40) == BLUE && pixel_at(60, 10) == BLUE &&
+          pixel_at(109, 40) == BLUE && pixel_at(60, 69) == BLUE);
+    int between = 0;
+    for (int x = 10; x < 30; x++) {
+        uint32_t p = pixel_at(x, 11);
+        between += p != BG && p != BLUE;
+    }
+    CHECK(between >= 1);
+    /* The four corners mirror each other exactly. */
+    bool mirrored = true;
+    for (int j = 0; j < 20; j++)
+        for (int i = 0; i < 20; i++) {
+            uint32_t tl = pixel_at(10 + i, 10 + j);
+            mirrored &= tl == pixel_at(109 - i, 10 + j) && tl == pixel_at(10 + i, 69 - j) &&
+                        tl == pixel_at(109 - i, 69 - j);
+        }
+    CHECK(mirrored);
+
+    /* A circle keeps its place inside a pixel: moved by whole pixels it
+     * is the same texture, moved by half a pixel it is painted anew. */
+    clear_to(bg);
+    size_t p1 = ui_shapes_painted(&ui);
+    ui_circle(&ui, 100.5f, 100.25f, 12.0f, blue);
+    ui_circle(&ui, 150.5f, 100.25f, 12.0f, blue);
+    CHECK(ui_shapes_painted(&ui) == p1 + 1);
+    bool same = true;
+    for (int j = -14; j <= 14; j++)
+        for (int i = -14; i <= 14; i++)
+            same &= pixel_at(100 + i, 100 + j) == pixel_at(150 + i, 100 + j);
+    CHECK(same);
+    CHECK(pixel_at(100, 100) == BLUE && pixel_at(100, 86) == BG && pixel_at(113, 100) != BLUE);
+    ui_circle(&ui, 200.0f, 100.25f, 12.0f, blue);
+    CHECK(ui_shapes_painted(&ui) == p1 + 2);
+    ui_deinit(&ui);
+}
+
 int main(void)
 {
     setenv("SDL_VIDEODRIVER", "dummy", 1);
@@ -425,6 +503,7 @@ int main(void)
         return 2;
     }
     tc = text_cache_create(ren);
+    renderer = ren;
 
     test_cache_renders_once();
     test_cache_bounded_lru();
@@ -432,6 +511,7 @@ int main(void)
     test_wrap();
     test_bidi();
     test_contrast();
+    test_shapes();
 
     text_cache_destroy(tc);
     text_deinit();

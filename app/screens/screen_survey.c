@@ -11,6 +11,7 @@
  * A double tap must not answer two statements: a tap that starts within
  * DEBOUNCE_MS of a statement appearing is ignored.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,24 +145,39 @@ static const SDL_Color face_colors[5] = {
     {0xCF, 0xE6, 0xA8, 0xFF}, {0xAD, 0xDB, 0xB0, 0xFF},
 };
 
-/* A face whose mouth says the answer, so colour is never the only cue. */
+struct face {
+    float cx, cy, r;
+    int level;
+};
+
+static void paint_face(struct ui_canvas *cv, const void *ctx)
+{
+    const struct face *f = ctx;
+    float cx = f->cx, cy = f->cy, r = f->r;
+    ui_canvas_disc(cv, cx, cy, r, UI_TEXT);
+    ui_canvas_disc(cv, cx, cy, r * 0.93f, face_colors[f->level - 1]);
+    float eye = r * 0.11f;
+    ui_canvas_disc(cv, cx - r * 0.33f, cy - r * 0.25f, eye, UI_TEXT);
+    ui_canvas_disc(cv, cx + r * 0.33f, cy - r * 0.25f, eye, UI_TEXT);
+    /* Mouth: a parabola from frown (-1) to smile (+1). */
+    float curve = (float)(f->level - 3) / 2.0f, w = r * 0.48f, my = cy + r * 0.38f;
+    float pts[2 * 13];
+    for (int i = 0; i <= 12; i++) {
+        float t = -1.0f + 2.0f * (float)i / 12.0f;
+        pts[2 * i] = cx + w * t;
+        pts[2 * i + 1] = my - curve * r * 0.2f + curve * r * 0.4f * (1.0f - t * t);
+    }
+    ui_canvas_stroke(cv, pts, 13, r * 0.09f, UI_TEXT);
+}
+
+/* A face whose mouth says the answer, so colour is never the only cue.
+ * Painted once per size and level, then copied. */
 static void smiley(struct ui *ui, float cx, float cy, float r, int level)
 {
-    ui_circle(ui, cx, cy, r, UI_TEXT);
-    ui_circle(ui, cx, cy, r * 0.93f, face_colors[level - 1]);
-    float eye = r * 0.11f;
-    ui_circle(ui, cx - r * 0.33f, cy - r * 0.25f, eye, UI_TEXT);
-    ui_circle(ui, cx + r * 0.33f, cy - r * 0.25f, eye, UI_TEXT);
-    /* Mouth: a parabola from frown (-1) to smile (+1). */
-    float curve = (float)(level - 3) / 2.0f, w = r * 0.48f, my = cy + r * 0.38f;
-    float px = cx - w, py = my - curve * r * 0.2f;
-    for (int i = 1; i <= 12; i++) {
-        float t = -1.0f + 2.0f * (float)i / 12.0f;
-        float x = cx + w * t, y = my - curve * r * 0.2f + curve * r * 0.4f * (1.0f - t * t);
-        ui_thick_line(ui, px, py, x, y, r * 0.09f, UI_TEXT);
-        px = x;
-        py = y;
-    }
+    struct face f = {cx, cy, r, level};
+    uint32_t key[UI_SHAPE_KEY] = {UI_SHAPE_FACE, (uint32_t)level, ui_shape_bits(r),
+                                  ui_shape_fraction(cx), ui_shape_fraction(cy)};
+    ui_shape_around(ui, key, cx, cy, r, paint_face, &f);
 }
 
 static void draw_intro(struct app *a, struct ui *ui, int top)

@@ -1,7 +1,7 @@
 /*
  * ui.c — the widget registry, drawing primitives, and touch input; see
- * ui.h. Shapes are drawn with SDL_RenderGeometry (rounded corners and
- * circles as triangle fans), so they look the same on every renderer.
+ * ui.h. Round shapes come from ui_shape.c as textures, so they look the
+ * same on every renderer and cost a copy per frame.
  */
 #define _GNU_SOURCE
 #include "ui.h"
@@ -44,6 +44,7 @@ void ui_init(struct ui *ui, SDL_Renderer *ren, struct text_cache *tc, int w, int
 
 void ui_deinit(struct ui *ui)
 {
+    ui_shapes_free(ui);
     free(ui->widgets);
     buf_free(&ui->texts);
 }
@@ -100,24 +101,15 @@ void ui_fill(struct ui *ui, struct rect r, SDL_Color c)
     SDL_RenderFillRect(ui->ren, &sr);
 }
 
-#define FAN 24
+struct disc {
+    float cx, cy, r;
+    SDL_Color c;
+};
 
-static void fan(struct ui *ui, float cx, float cy, float rad, float a0, float a1, SDL_Color c)
+static void paint_disc(struct ui_canvas *cv, const void *ctx)
 {
-    SDL_Vertex v[FAN + 2];
-    int idx[FAN * 3];
-    SDL_Color col = c;
-    v[0] = (SDL_Vertex){{cx, cy}, col, {0, 0}};
-    for (int i = 0; i <= FAN; i++) {
-        float a = a0 + (a1 - a0) * (float)i / FAN;
-        v[i + 1] = (SDL_Vertex){{cx + rad * cosf(a), cy + rad * sinf(a)}, col, {0, 0}};
-    }
-    for (int i = 0; i < FAN; i++) {
-        idx[i * 3] = 0;
-        idx[i * 3 + 1] = i + 1;
-        idx[i * 3 + 2] = i + 2;
-    }
-    SDL_RenderGeometry(ui->ren, NULL, v, FAN + 2, idx, FAN * 3);
+    const struct disc *d = ctx;
+    ui_canvas_disc(cv, d->cx, d->cy, d->r, d->c);
 }
 
 void ui_round_rect(struct ui *ui, struct rect r, int rad, SDL_Color c)
@@ -130,39 +122,29 @@ void ui_round_rect(struct ui *ui, struct rect r, int rad, SDL_Color c)
         ui_fill(ui, r, c);
         return;
     }
-    SDL_SetRenderDrawBlendMode(ui->ren, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
     ui_fill(ui, (struct rect){r.x + rad, r.y, r.w - 2 * rad, r.h}, c);
     ui_fill(ui, (struct rect){r.x, r.y + rad, rad, r.h - 2 * rad}, c);
     ui_fill(ui, (struct rect){r.x + r.w - rad, r.y + rad, rad, r.h - 2 * rad}, c);
-    const float pi = 3.14159265f;
-    float x0 = (float)(r.x + rad), x1 = (float)(r.x + r.w - rad);
-    float y0 = (float)(r.y + rad), y1 = (float)(r.y + r.h - rad);
-    fan(ui, x0, y0, (float)rad, pi, 1.5f * pi, c);
-    fan(ui, x1, y0, (float)rad, 1.5f * pi, 2 * pi, c);
-    fan(ui, x1, y1, (float)rad, 0, 0.5f * pi, c);
-    fan(ui, x0, y1, (float)rad, 0.5f * pi, pi, c);
+    /* The corners are the quarters of one disc around a pixel corner. */
+    struct disc d = {(float)rad, (float)rad, (float)rad, c};
+    uint32_t key[UI_SHAPE_KEY] = {UI_SHAPE_CORNER, (uint32_t)rad, ui_shape_color(c), 0, 0};
+    SDL_Texture *t = ui_shape(ui, key, (struct rect){0, 0, 2 * rad, 2 * rad}, paint_disc, &d);
+    if (!t)
+        return;
+    int xs[2] = {r.x, r.x + r.w - rad}, ys[2] = {r.y, r.y + r.h - rad};
+    for (int i = 0; i < 4; i++) {
+        int right = i & 1, down = i >> 1;
+        SDL_Rect src = {right * rad, down * rad, rad, rad}, dst = {xs[right], ys[down], rad, rad};
+        SDL_RenderCopy(ui->ren, t, &src, &dst);
+    }
 }
 
 void ui_circle(struct ui *ui, float cx, float cy, float radius, SDL_Color c)
 {
-    fan(ui, cx, cy, radius, 0, 2 * 3.14159265f, c);
-}
-
-void ui_thick_line(struct ui *ui, float x1, float y1, float x2, float y2, float width,
-                   SDL_Color c)
-{
-    float dx = x2 - x1, dy = y2 - y1, len = sqrtf(dx * dx + dy * dy);
-    if (len <= 0)
-        return;
-    float nx = -dy / len * width / 2, ny = dx / len * width / 2;
-    SDL_Vertex v[4] = {{{x1 + nx, y1 + ny}, c, {0, 0}},
-                       {{x2 + nx, y2 + ny}, c, {0, 0}},
-                       {{x2 - nx, y2 - ny}, c, {0, 0}},
-                       {{x1 - nx, y1 - ny}, c, {0, 0}}};
-    int idx[6] = {0, 1, 2, 0, 2, 3};
-    SDL_RenderGeometry(ui->ren, NULL, v, 4, idx, 6);
-    ui_circle(ui, x1, y1, width / 2, c);
-    ui_circle(ui, x2, y2, width / 2, c);
+    struct disc d = {cx, cy, radius, c};
+    uint32_t key[UI_SHAPE_KEY] = {UI_SHAPE_CIRCLE, ui_shape_bits(radius), ui_shape_fraction(cx),
+                                  ui_shape_fraction(cy), ui_shape_color(c)};
+    ui_shape_around(ui, key, cx, cy, radius, paint_disc, &d);
 }
 
 bool ui_text_rtl(const struct ui *ui, const char *text)

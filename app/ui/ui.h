@@ -75,6 +75,8 @@ struct ui {
     struct ui_list *drag_list;
     float drag_velocity;
     bool mirror_off; /* set by a widget call for its own rectangle */
+
+    struct ui_shapes *shapes; /* round shapes as textures (ui_shape.c) */
 };
 
 void ui_init(struct ui *ui, SDL_Renderer *ren, struct text_cache *tc, int w, int h,
@@ -93,12 +95,42 @@ int ui_px(const struct ui *ui, float units); /* units of 1% of the shorter side 
 struct widget *ui_register(struct ui *ui, const char *id, struct rect screen_rect,
                            enum ui_kind kind, bool interactive, const char *text);
 
-/* Drawing primitives, in screen coordinates. */
+/* Drawing primitives, in screen coordinates. Round edges are anti-aliased. */
 void ui_fill(struct ui *ui, struct rect r, SDL_Color c);
 void ui_round_rect(struct ui *ui, struct rect r, int radius, SDL_Color c);
 void ui_circle(struct ui *ui, float cx, float cy, float radius, SDL_Color c);
-void ui_thick_line(struct ui *ui, float x1, float y1, float x2, float y2, float width,
-                   SDL_Color c);
+
+/* Round shapes are painted once into a texture and copied from then on.
+ * A canvas is the shape's pixels (ARGB, straight alpha), clear at first,
+ * placed at (ox, oy) in screen coordinates; screen pixel (x, y) covers
+ * [x, x+1) x [y, y+1). */
+struct ui_canvas {
+    uint32_t *px;
+    int w, h, pitch; /* pitch in pixels */
+    float ox, oy;
+};
+/* Lays a disc, or a polyline of n points (x, y pairs) with round ends and
+ * joins, over what the canvas holds (screen coordinates). */
+void ui_canvas_disc(struct ui_canvas *cv, float cx, float cy, float r, SDL_Color c);
+void ui_canvas_stroke(struct ui_canvas *cv, const float *pts, int n, float width, SDL_Color c);
+/* The texture of box that paint(canvas, ctx) makes, from the cache or
+ * painted now; NULL if it cannot be made. key names the shape up to a move
+ * by whole pixels: its kind (key[0]), sizes, colours, and position inside
+ * a pixel (ui_shape_fraction of its coordinates). */
+#define UI_SHAPE_KEY 5
+enum { UI_SHAPE_CORNER = 1, UI_SHAPE_CIRCLE, UI_SHAPE_FACE };
+SDL_Texture *ui_shape(struct ui *ui, const uint32_t key[UI_SHAPE_KEY], struct rect box,
+                      void (*paint)(struct ui_canvas *, const void *), const void *ctx);
+/* Draws a shape that lies within radius r of (cx, cy). */
+void ui_shape_around(struct ui *ui, const uint32_t key[UI_SHAPE_KEY], float cx, float cy,
+                     float r, void (*paint)(struct ui_canvas *, const void *), const void *ctx);
+uint32_t ui_shape_bits(float f);
+uint32_t ui_shape_fraction(float f);
+uint32_t ui_shape_color(SDL_Color c);
+void ui_shapes_clear(struct ui *ui);
+void ui_shapes_free(struct ui *ui);
+size_t ui_shapes_painted(const struct ui *ui); /* for tests: textures painted so far */
+
 /* Text inside r (screen coordinates), aligned and vertically centred;
  * wrapped to r.w when wrap. Returns the block's height. The text is recorded
  * for expect-text under the given widget id (or as a label when id is NULL). */
