@@ -51,6 +51,7 @@ void app_reload_settings(struct app *a)
     a->idle_prompt_ms = (uint64_t)store_config_long(a->store, "idle_prompt_s") * 1000;
     a->screen_inches = (float)store_config_long(a->store, "screen_inches");
     buf_free(&v);
+    app_warm_restart(a); /* other languages, perhaps new data */
 }
 
 bool app_init(struct app *a, struct store *store, const char *assets)
@@ -125,6 +126,53 @@ void app_privacy_reset(struct app *a)
     app_go(a, &screen_home);
 }
 
+/* Home, then the screens a citizen opens from it. */
+static const struct screen *const warm_screens[] = {&screen_home, &screen_survey, &screen_checkin,
+                                                    &screen_jobs};
+#define N_WARM ((int)(sizeof warm_screens / sizeof *warm_screens))
+
+void app_warm_restart(struct app *a)
+{
+    a->warm_next = 0;
+}
+
+bool app_warm(struct app *a)
+{
+    if (a->screen != &screen_home || a->prompt || a->ui.pressing)
+        return false;
+    int cur = 0;
+    for (int i = 0; i < a->n_langs; i++)
+        if (strcmp(a->langs[i], a->lang) == 0)
+            cur = i;
+    /* The current language's screens, then home in the others (so a
+     * language button answers at once; a switch starts the steps over). */
+    for (; a->warm_next < N_WARM + a->n_langs - 1; a->warm_next++) {
+        int li = a->warm_next < N_WARM ? cur : (cur + 1 + a->warm_next - N_WARM) % a->n_langs;
+        const struct screen *s = a->warm_next < N_WARM ? warm_screens[a->warm_next] : &screen_home;
+        if (s == a->screen && li == cur)
+            continue; /* that one is on screen */
+        char lang[sizeof a->lang];
+        memcpy(lang, a->lang, sizeof lang);
+        bool dirty = a->dirty;
+        snprintf(a->lang, sizeof a->lang, "%s", a->langs[li]);
+        struct ui *ui = &a->ui;
+        ui_dry_begin(ui);
+        ui->rtl = i18n_rtl(a->lang);
+        if (s != a->screen && s->enter)
+            s->enter(a); /* as a tap would open it; that screen is not in use */
+        s->draw(a, ui);
+        if (s != a->screen && s->warm)
+            s->warm(a, ui);
+        ui_dry_end(ui);
+        memcpy(a->lang, lang, sizeof lang);
+        ui->rtl = i18n_rtl(a->lang);
+        a->dirty = dirty;
+        a->warm_next++;
+        return true;
+    }
+    return false;
+}
+
 static bool at_rest(const struct app *a)
 {
     return a->screen == &screen_home && strcmp(a->lang, a->langs[0]) == 0 && !a->prompt;
@@ -148,6 +196,7 @@ static void tap(struct app *a, const char *id)
     }
     if (strncmp(id, "home.lang.", 10) == 0) {
         app_set_lang(a, id + 10);
+        app_warm_restart(a); /* the new language's screens first */
         return;
     }
     if (a->screen->tap)
@@ -290,6 +339,7 @@ bool app_frame(struct app *a)
         return false;
     a->dirty = false;
     uint64_t t0 = stats_enabled() ? SDL_GetPerformanceCounter() : 0;
+    size_t fonts0 = text_fonts_opened(), shapes0 = ui_shapes_painted(&a->ui);
     struct ui *ui = &a->ui;
     ui->rtl = i18n_rtl(a->lang);
     ui_begin(ui);
@@ -310,8 +360,11 @@ bool app_frame(struct app *a)
     a->frames++;
     if (stats_enabled()) {
         uint64_t us = (SDL_GetPerformanceCounter() - t0) * 1000000 / SDL_GetPerformanceFrequency();
-        stats_frame(a->screen->name, us);
-        stats_first_frame();
+        if (a->frames == 1)
+            stats_first_frame(); /* start-up, with every font still to load */
+        else
+            stats_frame(a->screen->name, us, text_fonts_opened() - fonts0,
+                        ui_shapes_painted(&a->ui) - shapes0);
     }
     return true;
 }

@@ -45,6 +45,9 @@ struct screen {
     /* True while background work of the screen runs (the script driver
      * waits for it). */
     bool (*busy)(const struct app *a);
+    /* Optional: draws (dry, see app_warm) the views a citizen meets next
+     * after the one enter() shows, then leaves the screen as enter() did. */
+    void (*warm)(struct app *a, struct ui *ui);
     /* Staff screens have their own idle rule and never show the citizens'
      * idle prompt. */
     bool staff;
@@ -78,6 +81,7 @@ struct app {
     char shown_minute[6];
     bool dirty, quit, script_mode, maintenance;
     uint64_t frames;
+    int warm_next; /* the next step of app_warm; see there */
 };
 
 /* The text for key in the current language (Danish when missing). */
@@ -110,6 +114,15 @@ uint64_t app_next_wake(const struct app *a);
 bool app_frame(struct app *a);
 /* Wipes every trace of the previous citizen and goes home. */
 void app_privacy_reset(struct app *a);
+/* While the kiosk stands on its home screen and nobody touches it, gets
+ * the next tap's frame ready: one step per call draws, dry, one of the
+ * screens a citizen opens from home in the current language, or home in
+ * another offered language, so fonts, shaping, glyphs and shapes are loaded
+ * before anyone asks (texts are rendered, not kept: memory stays bounded).
+ * Returns false when there was nothing to do. app_warm_restart starts the
+ * steps over (after a language switch, a resize, new settings). */
+bool app_warm(struct app *a);
+void app_warm_restart(struct app *a);
 
 /* Shared chrome of every screen but home: the way home (and back, when
  * back_id is given), and a title. Returns the y where content starts. */

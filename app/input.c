@@ -46,6 +46,7 @@ void input_handle(struct app *a, const SDL_Event *e)
     case SDL_WINDOWEVENT:
         if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
             ui_resize(&a->ui, e->window.data1, e->window.data2, a->screen_inches);
+            app_warm_restart(a);
             a->dirty = true;
         } else if (e->window.event == SDL_WINDOWEVENT_EXPOSED) {
             a->dirty = true;

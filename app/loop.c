@@ -8,6 +8,9 @@
 #include "input.h"
 #include "watchdog.h"
 
+#define WARM_MIN_IDLE_MS 20
+#define WARM_STEP_MS 10
+
 uint64_t loop_wakeups;
 volatile sig_atomic_t loop_stop_requested;
 
@@ -41,6 +44,14 @@ void loop_run(struct app *a)
         if (animating(a) && wait > 16)
             wait = 16;
         SDL_Event e;
+        /* Idle with nothing due soon: get the next screen ready, a step at
+         * a time, looking for input between steps. */
+        if (wait >= WARM_MIN_IDLE_MS && !animating(a)) {
+            SDL_PumpEvents();
+            if (SDL_PeepEvents(&e, 1, SDL_PEEKEVENT, SDL_FIRSTEVENT, SDL_LASTEVENT) == 0 &&
+                app_warm(a))
+                continue;
+        }
         if (blocks) {
             /* At most a second, so a stop request is seen promptly. */
             if (SDL_WaitEventTimeout(&e, wait > 1000 ? 1000 : (int)wait)) {
@@ -72,6 +83,13 @@ void loop_run(struct app *a)
 
 void loop_advance(struct app *a, uint64_t target)
 {
+    /* Idle time passes: the steps of app_warm run in it as in loop_run,
+     * each one taking WARM_STEP_MS of the virtual clock. */
+    while (!animating(a) && target >= a->now + WARM_MIN_IDLE_MS &&
+           app_next_wake(a) >= a->now + WARM_MIN_IDLE_MS && app_warm(a)) {
+        a->now += WARM_STEP_MS;
+        app_tick(a);
+    }
     while (a->now < target) {
         uint64_t next = app_next_wake(a);
         if (animating(a) || a->ui.n == 0)

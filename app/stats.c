@@ -16,6 +16,8 @@
 static const char *path;
 static struct timespec start;
 static double first_frame_ms = -1;
+static uint64_t frames_total;
+static size_t frame_fonts, frame_shapes;
 static struct {
     const char *name;
     uint32_t *hist;
@@ -45,14 +47,19 @@ static double since_start_ms(void)
 
 void stats_first_frame(void)
 {
-    if (path && first_frame_ms < 0)
+    if (path && first_frame_ms < 0) {
         first_frame_ms = since_start_ms();
+        frames_total++;
+    }
 }
 
-void stats_frame(const char *name, uint64_t us)
+void stats_frame(const char *name, uint64_t us, size_t fonts, size_t shapes)
 {
     if (!path)
         return;
+    frames_total++;
+    frame_fonts += fonts;
+    frame_shapes += shapes;
     int i = 0;
     while (i < SCREENS && screens[i].name && strcmp(screens[i].name, name) != 0)
         i++;
@@ -91,9 +98,10 @@ void stats_write(uint64_t wakeups)
         return;
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    fprintf(f, "{\"first_frame_ms\":%.1f,\"wakeups\":%llu,\"peak_rss_kb\":%ld,\"run_ms\":%.0f,"
-               "\"screens\":{",
-            first_frame_ms, (unsigned long long)wakeups, ru.ru_maxrss, since_start_ms());
+    fprintf(f, "{\"first_frame_ms\":%.1f,\"frames\":%llu,\"wakeups\":%llu,\"peak_rss_kb\":%ld,"
+               "\"run_ms\":%.0f,\"frame_font_opens\":%zu,\"frame_shape_paints\":%zu,\"screens\":{",
+            first_frame_ms, (unsigned long long)frames_total, (unsigned long long)wakeups,
+            ru.ru_maxrss, since_start_ms(), frame_fonts, frame_shapes);
     for (int i = 0; i < SCREENS && screens[i].name; i++) {
         fprintf(f, "%s\"%s\":{\"frames\":%llu,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f}",
                 i ? "," : "", screens[i].name, (unsigned long long)screens[i].frames,

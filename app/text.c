@@ -35,6 +35,12 @@ struct font_slot {
 
 #define MAX_FONTS 48
 static struct font_slot fonts[MAX_FONTS];
+static size_t fonts_opened;
+
+size_t text_fonts_opened(void)
+{
+    return fonts_opened;
+}
 static int n_fonts;
 
 static char *find_font(const char *assets, const char *name, const char *fallback)
@@ -96,7 +102,10 @@ static TTF_Font *get_font(enum family fam, bool bold, int size)
         LOG("%s: %s", font_path[fam][bold], TTF_GetError());
         abort(); /* the fonts were there at start; a kiosk without text must restart */
     }
-    TTF_SetFontHinting(font, TTF_HINTING_LIGHT);
+    /* No hinting: at kiosk sizes it looks the same, and loading a glyph
+     * without the hinter costs a sixth. */
+    TTF_SetFontHinting(font, TTF_HINTING_NONE);
+    fonts_opened++;
     if (n_fonts == MAX_FONTS) {
         TTF_CloseFont(fonts[0].font);
         memmove(fonts, fonts + 1, sizeof fonts[0] * (MAX_FONTS - 1));
@@ -353,15 +362,15 @@ static size_t utf8_next_len(const char *s)
     return (size_t)(p - s);
 }
 
-/* Breaks text[start..end) into lines no wider than wrap_w, measuring each
- * candidate line whole (shaping joins and kerning make a line wider than
+/* Breaks text[start..end), which is wider than wrap_w, into lines no wider
+ * than that, measuring each candidate line whole (shaping joins and kerning make a line wider than
  * the sum of its words). A word wider than a line is broken between
  * characters. */
 static void break_paragraph(const char *text, size_t start, size_t end, int wrap_w,
                             const struct text_style *st, bool rtl, struct lines *ls)
 {
-    if (wrap_w <= 0 || start == end || measure(text + start, end - start, st, rtl) <= wrap_w) {
-        add_line(ls, start, end - start); /* the common case: it fits */
+    if (wrap_w <= 0 || start == end) {
+        add_line(ls, start, end - start);
         return;
     }
     size_t line_start = start, pos = start, line_end = start; /* line_end: after its last word */
@@ -406,16 +415,72 @@ static bool contains_arabic(const char *s)
     return false;
 }
 
+/* One line of a block: its runs in visual order, each shaped and rendered
+ * once, and its width taken from the rendering. */
+struct shaped {
+    int n, w;
+    struct run runs[MAX_RUNS];
+    SDL_Surface *surf[MAX_RUNS];
+};
+
+static void shape_line(const char *line, size_t len, const struct text_style *st, bool rtl,
+                       struct shaped *out)
+{
+    out->n = bidi_runs(line, len, rtl, out->runs);
+    out->w = 0;
+    for (int r = 0; r < out->n; r++) {
+        struct run *run = &out->runs[r];
+        char *piece = xstrndup(line + run->start, run->len);
+        SDL_Surface *rs =
+            *piece ? TTF_RenderUTF8_Blended(run_font(line, run, st), piece, st->color) : NULL;
+        run->w = rs ? rs->w : 0;
+        out->surf[r] = rs;
+        out->w += run->w;
+        free(piece);
+    }
+}
+
+static void shaped_free(struct shaped *s)
+{
+    for (int r = 0; r < s->n; r++)
+        SDL_FreeSurface(s->surf[r]);
+    s->n = 0;
+}
+
 static SDL_Surface *render_block(const char *text, const struct text_style *st, int wrap_w,
                                  enum text_align align, bool rtl, int *lines_out)
 {
+    /* Lines, and each one shaped. A paragraph is first shaped whole: most
+     * fit their box, and then that shaping is the line; only a paragraph
+     * that does not fit is broken (measuring) and its lines shaped. */
     struct lines ls = {0};
-    size_t n = strlen(text), p = 0;
+    struct shaped *sh = NULL;
+    size_t sh_cap = 0, n = strlen(text), p = 0;
     while (p <= n) {
-        size_t e = p;
+        size_t e = p, first = ls.n;
         while (e < n && text[e] != '\n')
             e++;
-        break_paragraph(text, p, e, wrap_w, st, rtl, &ls);
+        struct shaped *whole = xmalloc(sizeof *whole);
+        shape_line(text + p, e - p, st, rtl, whole);
+        if (wrap_w <= 0 || e == p || whole->w <= wrap_w) {
+            add_line(&ls, p, e - p);
+        } else {
+            shaped_free(whole);
+            free(whole);
+            whole = NULL;
+            break_paragraph(text, p, e, wrap_w, st, rtl, &ls);
+        }
+        if (ls.n > sh_cap) {
+            sh_cap = ls.cap;
+            sh = xrealloc(sh, sh_cap * sizeof *sh);
+        }
+        if (whole) {
+            sh[first] = *whole;
+            free(whole);
+        } else {
+            for (size_t i = first; i < ls.n; i++)
+                shape_line(text + ls.v[i].start, ls.v[i].len, st, rtl, &sh[i]);
+        }
         p = e + 1;
     }
     bool arabic = contains_arabic(text);
@@ -429,28 +494,9 @@ static SDL_Surface *render_block(const char *text, const struct text_style *st, 
         skip = TTF_FontLineSkip(arab) > skip ? TTF_FontLineSkip(arab) : skip;
     }
 
-    /* Each run is shaped once: rendered here, its width taken from the
-     * rendering, then copied onto the block. */
-    struct run(*runs)[MAX_RUNS] = xmalloc(ls.n * sizeof *runs);
-    SDL_Surface **surf = xcalloc(ls.n * MAX_RUNS, sizeof *surf);
-    int *nruns = xmalloc(ls.n * sizeof *nruns), *widths = xmalloc(ls.n * sizeof *widths);
     int block_w = 0;
-    for (size_t i = 0; i < ls.n; i++) {
-        const char *line = text + ls.v[i].start;
-        nruns[i] = bidi_runs(line, ls.v[i].len, rtl, runs[i]);
-        widths[i] = 0;
-        for (int r = 0; r < nruns[i]; r++) {
-            struct run *run = &runs[i][r];
-            char *piece = xstrndup(line + run->start, run->len);
-            SDL_Surface *rs = *piece ? TTF_RenderUTF8_Blended(run_font(line, run, st), piece, st->color)
-                                     : NULL;
-            run->w = rs ? rs->w : 0;
-            surf[i * MAX_RUNS + (size_t)r] = rs;
-            widths[i] += run->w;
-            free(piece);
-        }
-        block_w = widths[i] > block_w ? widths[i] : block_w;
-    }
+    for (size_t i = 0; i < ls.n; i++)
+        block_w = sh[i].w > block_w ? sh[i].w : block_w;
     SDL_Surface *block = NULL;
     if (block_w > 0) {
         block = SDL_CreateRGBSurfaceWithFormat(0, block_w, skip * (int)ls.n, 32,
@@ -463,28 +509,24 @@ static SDL_Surface *render_block(const char *text, const struct text_style *st, 
         int x;
         bool left = (align == ALIGN_START) != rtl;
         if (align == ALIGN_CENTER)
-            x = (block_w - widths[i]) / 2;
+            x = (block_w - sh[i].w) / 2;
         else
-            x = left ? 0 : block_w - widths[i];
-        for (int r = 0; r < nruns[i]; r++) {
-            struct run *run = &runs[i][r];
-            SDL_Surface *rs = surf[i * MAX_RUNS + (size_t)r];
+            x = left ? 0 : block_w - sh[i].w;
+        for (int r = 0; r < sh[i].n; r++) {
+            struct run *run = &sh[i].runs[r];
+            SDL_Surface *rs = sh[i].surf[r];
             if (rs && block) {
                 TTF_Font *font = get_font(run->fam, st->bold, st->size);
                 SDL_Rect dst = {x, (int)i * skip + ascent - TTF_FontAscent(font), rs->w, rs->h};
                 SDL_SetSurfaceBlendMode(rs, SDL_BLENDMODE_NONE);
                 SDL_BlitSurface(rs, NULL, block, &dst);
             }
-            if (rs)
-                SDL_FreeSurface(rs);
             x += run->w;
         }
+        shaped_free(&sh[i]);
     }
-    free(surf);
     *lines_out = (int)ls.n;
-    free(runs);
-    free(nruns);
-    free(widths);
+    free(sh);
     free(ls.v);
     return block;
 }
@@ -509,7 +551,14 @@ struct text_cache {
     struct entry *head, *tail;
     size_t count, bytes, renders;
     struct buf key;
+    bool dry;
+    struct text_block dry_block;
 };
+
+void text_cache_set_dry(struct text_cache *c, bool dry)
+{
+    c->dry = dry;
+}
 
 struct text_cache *text_cache_create(SDL_Renderer *renderer)
 {
@@ -584,6 +633,15 @@ const struct text_block *text_cache_get(struct text_cache *c, const char *text,
             lru_push(c, e);
             return &e->block;
         }
+    if (c->dry) {
+        /* Fonts, shaping and glyphs get loaded; the pixels are not kept. */
+        SDL_Surface *s = render_block(text, st, wrap_w, align, rtl, &c->dry_block.lines);
+        c->dry_block.tex = NULL;
+        c->dry_block.w = s ? s->w : 0;
+        c->dry_block.h = s ? s->h : 0;
+        SDL_FreeSurface(s);
+        return &c->dry_block;
+    }
     struct entry *e = xcalloc(1, sizeof *e);
     e->key = xstrdup(c->key.data);
     e->text_off = text_off;

@@ -24,7 +24,7 @@
 #include <SDL.h>
 
 #define TEXT_CACHE_ENTRIES 512
-#define TEXT_CACHE_BYTES (24u << 20)
+#define TEXT_CACHE_BYTES (16u << 20)
 
 enum text_align { ALIGN_START, ALIGN_CENTER, ALIGN_END };
 
@@ -59,6 +59,10 @@ const struct text_block *text_cache_get(struct text_cache *c, const char *text,
                                         enum text_align align, bool rtl);
 /* The width of text as one line, without rasterising it. */
 int text_width(const char *text, const struct text_style *st, bool rtl);
+/* Dry: a text not in the cache is rendered (its fonts, shaping and glyphs
+ * loaded) and measured, but not kept; the block has no texture. For
+ * getting screens ready without holding their pixels. */
+void text_cache_set_dry(struct text_cache *c, bool dry);
 /* Forgets every rendered text (privacy reset). */
 void text_cache_clear(struct text_cache *c);
 /* For tests: whether any cached entry's text contains needle. */
@@ -66,6 +70,8 @@ bool text_cache_holds(const struct text_cache *c, const char *needle);
 size_t text_cache_count(const struct text_cache *c);
 /* For tests and benchmarks: how many blocks were rasterised so far. */
 size_t text_cache_renders(const struct text_cache *c);
+/* For tests and benchmarks: how many fonts (face and size) were opened. */
+size_t text_fonts_opened(void);
 
 /* True when text holds a right-to-left letter (to pick a paragraph
  * direction for text of unknown language, such as a job ad). */

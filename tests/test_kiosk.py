@@ -29,6 +29,7 @@ Environment:
                         own default, would let a clock read 41:10 for 10:41,
                         which changes 0.06% of a 1920x1080 frame)
 """
+import json
 import math
 import os
 import random
@@ -575,6 +576,44 @@ def monkey(steps, seed, data, what):
         print("monkey script kept as", kept, file=sys.stderr)
 
 
+def test_warm():
+    """Standing on home, the kiosk gets the screens a citizen opens next
+    ready: after a second of nobody touching it, opening the survey's first
+    question, the code pad, the session list, the errands and the job
+    search (and switching language) loads no font and paints no shape in
+    the frame the citizen waits for. A tap at once after start shows the
+    counters do count. Read from the stats file (SKRANKE_STATS)."""
+    data = demo_data()
+    walk = ["tap home.survey", "tap survey.start", "tap nav.home",
+            "tap home.checkin", "tap checkin.appointment", "tap nav.home",
+            "tap home.checkin", "tap checkin.session", "tap nav.home",
+            "tap home.checkin", "tap checkin.walkin", "tap nav.home",
+            "tap home.jobs", "tap jobs.search", "tap nav.home",
+            "tap home.lang.ar", "tap home.lang.uk"]
+    for idle, cold in ((["wait 1000"], False), ([], True)):
+        stats = os.path.join(TMP, "stats.json")
+        old = ENV.get("SKRANKE_STATS")
+        ENV["SKRANKE_STATS"] = stats
+        try:
+            r = kiosk(idle + walk, data=data)
+        finally:
+            if old is None:
+                ENV.pop("SKRANKE_STATS")
+            else:
+                ENV["SKRANKE_STATS"] = old
+        if not check(r.returncode == 0, "the walk runs: %s" % r.stderr):
+            continue
+        with open(stats, encoding="utf-8") as f:
+            d = json.load(f)
+        loads = d["frame_font_opens"] + d["frame_shape_paints"]
+        if cold:
+            check(loads > 0, "tapping at once after start, frames load fonts or paint shapes "
+                  "(the counters count): %r" % d)
+        else:
+            check(loads == 0, "after a second on home, no frame of the walk loads a font or "
+                  "paints a shape: %r" % d)
+
+
 def test_monkey():
     if MONKEY_STEPS <= 0:
         return
@@ -592,7 +631,7 @@ def main():
             sys.exit("%s is not built" % prog)
     shutil.rmtree(KEEP, ignore_errors=True)
     tests = [test_imgcmp, test_reference_images, test_layout, test_idle, test_script_contract,
-             test_monkey]
+             test_warm, test_monkey]
     try:
         for t in tests:
             start = time.monotonic()

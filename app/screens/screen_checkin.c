@@ -577,10 +577,26 @@ static void draw(struct app *a, struct ui *ui)
     }
 }
 
+/* What each kind of check-in opens: the code pad, today's sessions, the
+ * errands. */
+static void warm(struct app *a, struct ui *ui)
+{
+    static const unsigned kinds[] = {K_APPOINTMENT, K_SESSION, K_WALKIN};
+    static const enum checkin_kind opens[] = {CHECKIN_APPOINTMENT, CHECKIN_SESSION,
+                                              CHECKIN_WALKIN};
+    for (int i = 0; i < 3; i++)
+        if (ck.kinds & kinds[i]) {
+            open_kind(a, opens[i]);
+            draw(a, ui);
+        }
+    enter(a);
+}
+
 const struct screen screen_checkin = {
     .name = "checkin",
     .enter = enter,
     .draw = draw,
+    .warm = warm,
     .tap = tap,
     .forget = forget,
     .next_wake = next_wake,

@@ -464,14 +464,11 @@ static void draw_qr(struct app *a, struct ui *ui, struct rect lr)
     size = mod * modules;
     struct rect q = {r.x + (r.w - size) / 2, r.y, size, size};
     ui_fill(ui, q, (SDL_Color){0xFF, 0xFF, 0xFF, 0xFF});
-    SDL_SetRenderDrawColor(ui->ren, 0, 0, 0, 0xFF);
-    SDL_SetRenderDrawBlendMode(ui->ren, SDL_BLENDMODE_NONE);
     for (int y = 0; y < jb.qr->width; y++)
         for (int x = 0; x < jb.qr->width; x++)
-            if (jb.qr->data[y * jb.qr->width + x] & 1) {
-                SDL_Rect m = {q.x + (x + 4) * mod, q.y + (y + 4) * mod, mod, mod};
-                SDL_RenderFillRect(ui->ren, &m);
-            }
+            if (jb.qr->data[y * jb.qr->width + x] & 1)
+                ui_fill(ui, (struct rect){q.x + (x + 4) * mod, q.y + (y + 4) * mod, mod, mod},
+                        (SDL_Color){0, 0, 0, 0xFF});
     ui_register(ui, "jobs.detail.qr", q, UI_IMAGE, false, jb.d_url);
     ui_text(ui, NULL, (struct rect){r.x, q.y + size + ui_px(ui, 1.5f), r.w, ui_px(ui, 10)},
             T(a, "jobs.qr"), &st, ALIGN_CENTER, true, false);
@@ -562,10 +559,19 @@ static void tick(struct app *a)
         a->dirty = true;
 }
 
+/* The search with its keyboard. */
+static void warm(struct app *a, struct ui *ui)
+{
+    jb.keyboard = true;
+    draw(a, ui);
+    jb.keyboard = false;
+}
+
 const struct screen screen_jobs = {
     .name = "jobs",
     .enter = enter,
     .draw = draw,
+    .warm = warm,
     .tap = tap,
     .forget = forget,
     .next_wake = next_wake,

@@ -322,10 +322,22 @@ static void tick(struct app *a)
         app_privacy_reset(a);
 }
 
+/* The list of units (when asked) and the first question: its faces are
+ * painted here, not when the citizen taps start. */
+static void warm(struct app *a, struct ui *ui)
+{
+    for (enum step s = first_question(); s <= Q1; s++) {
+        sv.step = s;
+        draw(a, ui);
+    }
+    sv.step = INTRO;
+}
+
 const struct screen screen_survey = {
     .name = "survey",
     .enter = enter,
     .draw = draw,
+    .warm = warm,
     .tap = tap,
     .forget = forget,
     .next_wake = next_wake,

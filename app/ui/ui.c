@@ -54,8 +54,36 @@ void ui_begin(struct ui *ui)
     ui->n = 0;
     buf_clear(&ui->texts);
     buf_putc(&ui->texts, '\0');
+    if (ui->dry)
+        return;
     SDL_SetRenderDrawColor(ui->ren, UI_BG.r, UI_BG.g, UI_BG.b, 255);
     SDL_RenderClear(ui->ren);
+}
+
+void ui_dry_begin(struct ui *ui)
+{
+    ui->saved.widgets = ui->widgets;
+    ui->saved.n = ui->n;
+    ui->saved.cap = ui->cap;
+    ui->saved.texts = ui->texts;
+    ui->widgets = NULL;
+    ui->n = ui->cap = 0;
+    buf_init(&ui->texts);
+    ui->dry = true;
+    text_cache_set_dry(ui->tc, true);
+    ui_begin(ui);
+}
+
+void ui_dry_end(struct ui *ui)
+{
+    free(ui->widgets);
+    buf_free(&ui->texts);
+    ui->widgets = ui->saved.widgets;
+    ui->n = ui->saved.n;
+    ui->cap = ui->saved.cap;
+    ui->texts = ui->saved.texts;
+    ui->dry = false;
+    text_cache_set_dry(ui->tc, false);
 }
 
 int ui_px(const struct ui *ui, float units)
@@ -95,6 +123,8 @@ struct widget *ui_register(struct ui *ui, const char *id, struct rect r, enum ui
 
 void ui_fill(struct ui *ui, struct rect r, SDL_Color c)
 {
+    if (ui->dry)
+        return;
     SDL_SetRenderDrawBlendMode(ui->ren, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
     SDL_SetRenderDrawColor(ui->ren, c.r, c.g, c.b, c.a);
     SDL_Rect sr = {r.x, r.y, r.w, r.h};
@@ -129,7 +159,7 @@ void ui_round_rect(struct ui *ui, struct rect r, int rad, SDL_Color c)
     struct disc d = {(float)rad, (float)rad, (float)rad, c};
     uint32_t key[UI_SHAPE_KEY] = {UI_SHAPE_CORNER, (uint32_t)rad, ui_shape_color(c), 0, 0};
     SDL_Texture *t = ui_shape(ui, key, (struct rect){0, 0, 2 * rad, 2 * rad}, paint_disc, &d);
-    if (!t)
+    if (!t || ui->dry)
         return;
     int xs[2] = {r.x, r.x + r.w - rad}, ys[2] = {r.y, r.y + r.h - rad};
     for (int i = 0; i < 4; i++) {
@@ -171,7 +201,7 @@ static int draw_text(struct ui *ui, const char *id, struct rect r, const char *t
         ui_register(ui, id, r, UI_LABEL, false, text);
     else
         ui_register(ui, NULL, r, UI_LABEL, false, text);
-    if (!b->tex)
+    if (!b->tex || ui->dry)
         return b->h;
     bool left = (align == ALIGN_START) != start_right;
     int x = align == ALIGN_CENTER ? r.x + (r.w - b->w) / 2 : left ? r.x : r.x + r.w - b->w;

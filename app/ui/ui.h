@@ -77,6 +77,14 @@ struct ui {
     bool mirror_off; /* set by a widget call for its own rectangle */
 
     struct ui_shapes *shapes; /* round shapes as textures (ui_shape.c) */
+    /* A dry frame prepares (texts rendered, shapes painted, fonts loaded)
+     * but draws nothing: see ui_dry_begin. */
+    bool dry;
+    struct {
+        struct widget *widgets;
+        size_t n, cap;
+        struct buf texts;
+    } saved;
 };
 
 void ui_init(struct ui *ui, SDL_Renderer *ren, struct text_cache *tc, int w, int h,
@@ -86,6 +94,12 @@ void ui_resize(struct ui *ui, int w, int h, float screen_inches);
 
 /* Starts a frame: forgets last frame's widgets and clears the screen. */
 void ui_begin(struct ui *ui);
+/* A dry frame, between these two: widget calls render their texts and
+ * shapes into the caches and draw nothing; the widgets of the frame on
+ * screen are kept for hit testing. For getting a screen ready while
+ * nobody waits for it. */
+void ui_dry_begin(struct ui *ui);
+void ui_dry_end(struct ui *ui);
 
 /* Screen rectangle for a layout rectangle (mirrored in right-to-left). */
 struct rect ui_place(const struct ui *ui, struct rect r, bool mirror);

@@ -110,7 +110,7 @@ void ui_shape_around(struct ui *ui, const uint32_t key[UI_SHAPE_KEY], float cx, 
     struct rect box = {(int)floorf(cx) - half, (int)floorf(cy) - half, 2 * half + 1,
                        2 * half + 1};
     SDL_Texture *t = ui_shape(ui, key, box, paint, ctx);
-    if (t)
+    if (t && !ui->dry)
         SDL_RenderCopy(ui->ren, t, NULL, &(SDL_Rect){box.x, box.y, box.w, box.h});
 }
 
