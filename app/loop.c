@@ -83,14 +83,15 @@ void loop_run(struct app *a)
 
 void loop_advance(struct app *a, uint64_t target)
 {
-    /* Idle time passes: the steps of app_warm run in it as in loop_run,
-     * each one taking WARM_STEP_MS of the virtual clock. */
-    while (!animating(a) && target >= a->now + WARM_MIN_IDLE_MS &&
-           app_next_wake(a) >= a->now + WARM_MIN_IDLE_MS && app_warm(a)) {
-        a->now += WARM_STEP_MS;
-        app_tick(a);
-    }
     while (a->now < target) {
+        /* Idle time passes: the steps of app_warm run in it as in
+         * loop_run, each taking WARM_STEP_MS of the virtual clock. */
+        if (!animating(a) && target >= a->now + WARM_MIN_IDLE_MS &&
+            app_next_wake(a) >= a->now + WARM_MIN_IDLE_MS && app_warm(a)) {
+            a->now += WARM_STEP_MS;
+            app_tick(a);
+            continue;
+        }
         uint64_t next = app_next_wake(a);
         if (animating(a) || a->ui.n == 0)
             next = a->now + 16 < next ? a->now + 16 : next;

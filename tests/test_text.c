@@ -486,6 +486,28 @@ static void test_shapes(void)
     CHECK(pixel_at(100, 100) == BLUE && pixel_at(100, 86) == BG && pixel_at(113, 100) != BLUE);
     ui_circle(&ui, 200.0f, 100.25f, 12.0f, blue);
     CHECK(ui_shapes_painted(&ui) == p1 + 2);
+
+    /* A dry frame draws nothing, keeps the widgets on screen for hit
+     * testing, and prepares a button's pressed look: the first touch then
+     * paints nothing new. Without it, the touch does. */
+    clear_to(bg);
+    ui_begin(&ui);
+    ui_button(&ui, "b.real", (struct rect){20, 300, 200, 80}, "OK", NULL, BTN_PRIMARY);
+    size_t widgets = ui.n;
+    ui_dry_begin(&ui);
+    ui_button(&ui, "b.dry", (struct rect){300, 300, 200, 80}, "Videre", NULL, BTN_PRIMARY);
+    ui_dry_end(&ui);
+    CHECK(ui.n == widgets && ui_find(&ui, "b.real") && !ui_find(&ui, "b.dry"));
+    CHECK(pixel_at(400, 340) == BG);
+    size_t p2 = ui_shapes_painted(&ui);
+    ui.pressing = true;
+    snprintf(ui.pressed, sizeof ui.pressed, "b.dry");
+    ui_button(&ui, "b.dry", (struct rect){300, 300, 200, 80}, "Videre", NULL, BTN_PRIMARY);
+    CHECK(ui_shapes_painted(&ui) == p2);
+    snprintf(ui.pressed, sizeof ui.pressed, "b.quiet");
+    ui_button(&ui, "b.quiet", (struct rect){300, 400, 200, 60}, "Tilbage", NULL, BTN_QUIET);
+    CHECK(ui_shapes_painted(&ui) > p2); /* never prepared: painted at the touch */
+    ui.pressing = false;
     ui_deinit(&ui);
 }
 

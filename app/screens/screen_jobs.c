@@ -249,10 +249,9 @@ static void draw_item(struct ui *ui, int i, struct rect lr, void *vctx)
     struct rect box = ui_place(ui, (struct rect){lr.x, lr.y + ui_px(ui, 0.6f), lr.w - ui_px(ui, 2),
                                                  lr.h - ui_px(ui, 1.2f)},
                                true);
-    bool pressed = ui->pressing && strcmp(ui->pressed, id) == 0;
     ui_round_rect(ui, box, ui_px(ui, 1.2f), UI_BORDER);
-    ui_round_rect(ui, (struct rect){box.x + 2, box.y + 2, box.w - 4, box.h - 4}, ui_px(ui, 1.2f) - 2,
-                  pressed ? (SDL_Color){0xDD, 0xE6, 0xF0, 0xFF} : UI_SURFACE);
+    ui_press_panel(ui, id, (struct rect){box.x + 2, box.y + 2, box.w - 4, box.h - 4},
+                   ui_px(ui, 1.2f) - 2, UI_SURFACE, UI_PRESSED_LIGHT);
     const char *title = jobs_row_text(&jb.ix, r->title);
     ui_register(ui, id, box, UI_ITEM, true, title);
     int pad = ui_px(ui, 1.6f), w = box.w - 2 * pad;

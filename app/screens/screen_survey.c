@@ -259,7 +259,9 @@ static void draw_question(struct app *a, struct ui *ui, int top)
         struct rect r = ui_place(ui, lr, true);
         bool chosen = sv.answered[q] && sv.answers[q] == level;
         bool pressed = ui->pressing && strcmp(ui->pressed, id) == 0;
-        if (chosen || pressed) {
+        if (chosen || pressed || ui->dry) {
+            if (ui->dry) /* the chosen look too, ready for the tap */
+                ui_round_rect(ui, r, ui_px(ui, 2), UI_FOCUS);
             ui_round_rect(ui, r, ui_px(ui, 2), chosen ? UI_FOCUS : UI_BORDER);
             int bw = ui_px(ui, 0.7f);
             ui_round_rect(ui, (struct rect){r.x + bw, r.y + bw, r.w - 2 * bw, r.h - 2 * bw},
@@ -269,8 +271,12 @@ static void draw_question(struct app *a, struct ui *ui, int top)
         float rad = (float)(r.w < face_h * 2 / 3 ? r.w : face_h * 2 / 3) * 0.36f;
         smiley(ui, (float)r.x + (float)r.w / 2, (float)r.y + rad + (float)ui_px(ui, 2), rad,
                level);
-        struct text_style ls = {ui_px(ui, 2.7f), chosen, UI_TEXT};
+        struct text_style ls = {ui_px(ui, 2.7f), chosen || ui->dry, UI_TEXT};
         int ty = r.y + (int)(2 * rad) + ui_px(ui, 3);
+        if (ui->dry) /* the chosen answer's bold font, loaded ahead */
+            ui_text(ui, NULL, (struct rect){r.x, ty, r.w, r.h}, T(a, key), &ls, ALIGN_CENTER,
+                    true, false);
+        ls.bold = chosen;
         ui_text(ui, NULL, (struct rect){r.x + ui_px(ui, 0.8f), ty, r.w - ui_px(ui, 1.6f),
                                         r.y + r.h - ty},
                 T(a, key), &ls, ALIGN_CENTER, true, false);

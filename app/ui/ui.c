@@ -18,6 +18,7 @@ const SDL_Color UI_PRIMARY = {0x0B, 0x4F, 0x8A, 0xFF};
 const SDL_Color UI_ON_PRIMARY = {0xFF, 0xFF, 0xFF, 0xFF};
 const SDL_Color UI_BORDER = {0x6B, 0x6B, 0x6B, 0xFF};
 const SDL_Color UI_PRESSED = {0x07, 0x33, 0x5A, 0xFF};
+const SDL_Color UI_PRESSED_LIGHT = {0xDD, 0xE6, 0xF0, 0xFF};
 const SDL_Color UI_FOCUS = {0xC2, 0x7C, 0x0E, 0xFF};
 const SDL_Color UI_WARN_BG = {0xFF, 0xF1, 0xCC, 0xFF};
 const SDL_Color UI_WARN_TEXT = {0x5C, 0x3D, 0x00, 0xFF};
@@ -167,6 +168,15 @@ void ui_round_rect(struct ui *ui, struct rect r, int rad, SDL_Color c)
         SDL_Rect src = {right * rad, down * rad, rad, rad}, dst = {xs[right], ys[down], rad, rad};
         SDL_RenderCopy(ui->ren, t, &src, &dst);
     }
+}
+
+void ui_press_panel(struct ui *ui, const char *id, struct rect r, int radius, SDL_Color up,
+                    SDL_Color down)
+{
+    bool pressed = ui->pressing && strcmp(ui->pressed, id) == 0;
+    if (ui->dry)
+        ui_round_rect(ui, r, radius, pressed ? up : down);
+    ui_round_rect(ui, r, radius, pressed ? down : up);
 }
 
 void ui_circle(struct ui *ui, float cx, float cy, float radius, SDL_Color c)

@@ -53,7 +53,7 @@ struct ui_list {
 
 /* Colours; every text/background pair used has contrast ≥ 4.5:1 (tested). */
 extern const SDL_Color UI_BG, UI_SURFACE, UI_TEXT, UI_MUTED, UI_PRIMARY, UI_ON_PRIMARY,
-    UI_BORDER, UI_PRESSED, UI_FOCUS, UI_WARN_BG, UI_WARN_TEXT, UI_OVERLAY;
+    UI_BORDER, UI_PRESSED, UI_PRESSED_LIGHT, UI_FOCUS, UI_WARN_BG, UI_WARN_TEXT, UI_OVERLAY;
 
 struct ui {
     SDL_Renderer *ren;
@@ -113,6 +113,10 @@ struct widget *ui_register(struct ui *ui, const char *id, struct rect screen_rec
 void ui_fill(struct ui *ui, struct rect r, SDL_Color c);
 void ui_round_rect(struct ui *ui, struct rect r, int radius, SDL_Color c);
 void ui_circle(struct ui *ui, float cx, float cy, float radius, SDL_Color c);
+/* A rounded panel in `down` while widget id is pressed, else `up`. A dry
+ * frame prepares both looks, so the first touch paints nothing new. */
+void ui_press_panel(struct ui *ui, const char *id, struct rect r, int radius, SDL_Color up,
+                    SDL_Color down);
 
 /* Round shapes are painted once into a texture and copied from then on.
  * A canvas is the shape's pixels (ARGB, straight alpha), clear at first,

@@ -11,22 +11,22 @@ void ui_button(struct ui *ui, const char *id, struct rect lr, const char *label,
                const char *sublabel, enum ui_button_style style)
 {
     struct rect r = ui_place(ui, lr, true);
-    bool pressed = ui->pressing && strcmp(ui->pressed, id) == 0;
-    SDL_Color bg = UI_SURFACE, fg = UI_TEXT;
+    SDL_Color bg = UI_SURFACE, down = UI_PRESSED_LIGHT, fg = UI_TEXT;
     switch (style) {
     case BTN_PRIMARY:
-        bg = pressed ? UI_PRESSED : UI_PRIMARY;
+        bg = UI_PRIMARY;
+        down = UI_PRESSED;
         fg = UI_ON_PRIMARY;
         break;
     case BTN_SELECTED:
-        bg = UI_PRIMARY;
+        bg = down = UI_PRIMARY;
         fg = UI_ON_PRIMARY;
         break;
     case BTN_SECONDARY:
-        bg = pressed ? (SDL_Color){0xDD, 0xE6, 0xF0, 0xFF} : UI_SURFACE;
         break;
     case BTN_QUIET:
-        bg = pressed ? (SDL_Color){0xE4, 0xE0, 0xD6, 0xFF} : UI_BG;
+        bg = UI_BG;
+        down = (SDL_Color){0xE4, 0xE0, 0xD6, 0xFF};
         break;
     }
     int radius = ui_px(ui, 1.6f);
@@ -37,7 +37,7 @@ void ui_button(struct ui *ui, const char *id, struct rect lr, const char *label,
         r = (struct rect){r.x + bw, r.y + bw, r.w - 2 * bw, r.h - 2 * bw};
         radius -= bw;
     }
-    ui_round_rect(ui, r, radius, bg);
+    ui_press_panel(ui, id, r, radius, bg, down);
 
     struct buf all;
     buf_init(&all);

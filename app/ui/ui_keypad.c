@@ -10,14 +10,12 @@
 
 static void key(struct ui *ui, const char *id, struct rect r, const char *label, bool wide)
 {
-    bool pressed = ui->pressing && strcmp(ui->pressed, id) == 0;
     int gap = ui_px(ui, 0.5f);
     struct rect k = {r.x + gap, r.y + gap, r.w - 2 * gap, r.h - 2 * gap};
     ui_round_rect(ui, k, ui_px(ui, 1.0f), UI_BORDER);
     int bw = ui_px(ui, 0.2f) < 2 ? 2 : ui_px(ui, 0.2f);
     struct rect face = {k.x + bw, k.y + bw, k.w - 2 * bw, k.h - 2 * bw};
-    ui_round_rect(ui, face, ui_px(ui, 1.0f) - bw,
-                  pressed ? (SDL_Color){0xDD, 0xE6, 0xF0, 0xFF} : UI_SURFACE);
+    ui_press_panel(ui, id, face, ui_px(ui, 1.0f) - bw, UI_SURFACE, UI_PRESSED_LIGHT);
     ui_register(ui, id, k, UI_KEY, true, label);
     struct text_style st = {ui_px(ui, wide ? 3.2f : 4.2f), true, UI_TEXT};
     ui_text(ui, NULL, face, label, &st, ALIGN_CENTER, false, true);

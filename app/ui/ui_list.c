@@ -29,7 +29,8 @@ void ui_list(struct ui *ui, const char *id, struct rect lr, struct ui_list *st, 
     w->list = st;
 
     SDL_Rect clip = {r.x, r.y, r.w, r.h};
-    SDL_RenderSetClipRect(ui->ren, &clip);
+    if (!ui->dry)
+        SDL_RenderSetClipRect(ui->ren, &clip);
     int first = item_h > 0 ? (int)(st->offset / (float)item_h) : 0;
     size_t before = ui->n;
     for (int i = first; i < n_items; i++) {
@@ -40,7 +41,8 @@ void ui_list(struct ui *ui, const char *id, struct rect lr, struct ui_list *st, 
     }
     for (size_t i = before; i < ui->n; i++)
         ui->widgets[i].r = intersect(ui->widgets[i].r, r);
-    SDL_RenderSetClipRect(ui->ren, NULL);
+    if (!ui->dry)
+        SDL_RenderSetClipRect(ui->ren, NULL);
 
     if (st->content_h > st->view_h) {
         /* Where we are in the list, on the end side. */
