@@ -338,8 +338,9 @@ bool app_frame(struct app *a)
     if (!a->dirty)
         return false;
     a->dirty = false;
-    uint64_t t0 = stats_enabled() ? SDL_GetPerformanceCounter() : 0;
-    size_t fonts0 = text_fonts_opened(), shapes0 = ui_shapes_painted(&a->ui);
+    bool stats = stats_enabled();
+    uint64_t t0 = stats ? SDL_GetPerformanceCounter() : 0;
+    size_t fonts0 = stats ? text_fonts_opened() : 0, shapes0 = stats ? ui_shapes_painted(&a->ui) : 0;
     struct ui *ui = &a->ui;
     ui->rtl = i18n_rtl(a->lang);
     ui_begin(ui);
@@ -358,7 +359,7 @@ bool app_frame(struct app *a)
     if (a->prompt)
         draw_prompt(a, ui);
     a->frames++;
-    if (stats_enabled()) {
+    if (stats) {
         uint64_t us = (SDL_GetPerformanceCounter() - t0) * 1000000 / SDL_GetPerformanceFrequency();
         if (a->frames == 1)
             stats_first_frame(); /* start-up, with every font still to load */

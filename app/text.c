@@ -35,13 +35,13 @@ struct font_slot {
 
 #define MAX_FONTS 48
 static struct font_slot fonts[MAX_FONTS];
-static size_t fonts_opened;
+static int n_fonts;
+static size_t fonts_opened; /* ever, for text_fonts_opened */
 
 size_t text_fonts_opened(void)
 {
     return fonts_opened;
 }
-static int n_fonts;
 
 static char *find_font(const char *assets, const char *name, const char *fallback)
 {
@@ -362,17 +362,13 @@ static size_t utf8_next_len(const char *s)
     return (size_t)(p - s);
 }
 
-/* Breaks text[start..end), which is wider than wrap_w, into lines no wider
- * than that, measuring each candidate line whole (shaping joins and kerning make a line wider than
- * the sum of its words). A word wider than a line is broken between
- * characters. */
+/* Breaks text[start..end), which is wider than wrap_w (> 0), into lines no
+ * wider than that, measuring each candidate line whole (shaping joins and
+ * kerning make a line wider than the sum of its words). A word wider than a
+ * line is broken between characters. */
 static void break_paragraph(const char *text, size_t start, size_t end, int wrap_w,
                             const struct text_style *st, bool rtl, struct lines *ls)
 {
-    if (wrap_w <= 0 || start == end) {
-        add_line(ls, start, end - start);
-        return;
-    }
     size_t line_start = start, pos = start, line_end = start; /* line_end: after its last word */
     while (pos < end) {
         size_t word_end = pos;
@@ -447,8 +443,20 @@ static void shaped_free(struct shaped *s)
     s->n = 0;
 }
 
+static struct shaped *shaped_room(struct shaped *sh, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return sh;
+    *cap = need * 2;
+    return xrealloc(sh, *cap * sizeof *sh);
+}
+
+/* The block for text: its size in *w, *h and *lines_out, and, when pixels,
+ * its surface (NULL when empty). Without pixels every run is still shaped
+ * and rendered, so fonts and glyphs get loaded (a dry frame). */
 static SDL_Surface *render_block(const char *text, const struct text_style *st, int wrap_w,
-                                 enum text_align align, bool rtl, int *lines_out)
+                                 enum text_align align, bool rtl, bool pixels, int *w, int *h,
+                                 int *lines_out)
 {
     /* Lines, and each one shaped. A paragraph is first shaped whole: most
      * fit their box, and then that shaping is the line; only a paragraph
@@ -460,24 +468,14 @@ static SDL_Surface *render_block(const char *text, const struct text_style *st, 
         size_t e = p, first = ls.n;
         while (e < n && text[e] != '\n')
             e++;
-        struct shaped *whole = xmalloc(sizeof *whole);
-        shape_line(text + p, e - p, st, rtl, whole);
-        if (wrap_w <= 0 || e == p || whole->w <= wrap_w) {
+        sh = shaped_room(sh, &sh_cap, first + 1);
+        shape_line(text + p, e - p, st, rtl, &sh[first]);
+        if (wrap_w <= 0 || e == p || sh[first].w <= wrap_w) {
             add_line(&ls, p, e - p);
         } else {
-            shaped_free(whole);
-            free(whole);
-            whole = NULL;
+            shaped_free(&sh[first]);
             break_paragraph(text, p, e, wrap_w, st, rtl, &ls);
-        }
-        if (ls.n > sh_cap) {
-            sh_cap = ls.cap;
-            sh = xrealloc(sh, sh_cap * sizeof *sh);
-        }
-        if (whole) {
-            sh[first] = *whole;
-            free(whole);
-        } else {
+            sh = shaped_room(sh, &sh_cap, ls.n);
             for (size_t i = first; i < ls.n; i++)
                 shape_line(text + ls.v[i].start, ls.v[i].len, st, rtl, &sh[i]);
         }
@@ -497,8 +495,11 @@ static SDL_Surface *render_block(const char *text, const struct text_style *st, 
     int block_w = 0;
     for (size_t i = 0; i < ls.n; i++)
         block_w = sh[i].w > block_w ? sh[i].w : block_w;
+    *w = block_w;
+    *h = block_w > 0 ? skip * (int)ls.n : 0;
+    *lines_out = (int)ls.n;
     SDL_Surface *block = NULL;
-    if (block_w > 0) {
+    if (block_w > 0 && pixels) {
         block = SDL_CreateRGBSurfaceWithFormat(0, block_w, skip * (int)ls.n, 32,
                                                SDL_PIXELFORMAT_ARGB8888);
         if (!block)
@@ -525,7 +526,6 @@ static SDL_Surface *render_block(const char *text, const struct text_style *st, 
         }
         shaped_free(&sh[i]);
     }
-    *lines_out = (int)ls.n;
     free(sh);
     free(ls.v);
     return block;
@@ -635,24 +635,21 @@ const struct text_block *text_cache_get(struct text_cache *c, const char *text,
         }
     if (c->dry) {
         /* Fonts, shaping and glyphs get loaded; the pixels are not kept. */
-        SDL_Surface *s = render_block(text, st, wrap_w, align, rtl, &c->dry_block.lines);
-        c->dry_block.tex = NULL;
-        c->dry_block.w = s ? s->w : 0;
-        c->dry_block.h = s ? s->h : 0;
-        SDL_FreeSurface(s);
-        return &c->dry_block;
+        struct text_block *b = &c->dry_block;
+        b->tex = NULL;
+        render_block(text, st, wrap_w, align, rtl, false, &b->w, &b->h, &b->lines);
+        return b;
     }
     struct entry *e = xcalloc(1, sizeof *e);
     e->key = xstrdup(c->key.data);
     e->text_off = text_off;
     e->hash = h;
-    SDL_Surface *s = render_block(text, st, wrap_w, align, rtl, &e->block.lines);
+    SDL_Surface *s = render_block(text, st, wrap_w, align, rtl, true, &e->block.w, &e->block.h,
+                                  &e->block.lines);
     c->renders++;
     if (s) {
         e->block.tex = SDL_CreateTextureFromSurface(c->renderer, s);
         SDL_SetTextureBlendMode(e->block.tex, SDL_BLENDMODE_BLEND);
-        e->block.w = s->w;
-        e->block.h = s->h;
         e->bytes = (size_t)s->w * (size_t)s->h * 4;
         SDL_FreeSurface(s);
     }

@@ -271,15 +271,14 @@ static void draw_question(struct app *a, struct ui *ui, int top)
         float rad = (float)(r.w < face_h * 2 / 3 ? r.w : face_h * 2 / 3) * 0.36f;
         smiley(ui, (float)r.x + (float)r.w / 2, (float)r.y + rad + (float)ui_px(ui, 2), rad,
                level);
-        struct text_style ls = {ui_px(ui, 2.7f), chosen || ui->dry, UI_TEXT};
         int ty = r.y + (int)(2 * rad) + ui_px(ui, 3);
-        if (ui->dry) /* the chosen answer's bold font, loaded ahead */
-            ui_text(ui, NULL, (struct rect){r.x, ty, r.w, r.h}, T(a, key), &ls, ALIGN_CENTER,
-                    true, false);
-        ls.bold = chosen;
-        ui_text(ui, NULL, (struct rect){r.x + ui_px(ui, 0.8f), ty, r.w - ui_px(ui, 1.6f),
-                                        r.y + r.h - ty},
-                T(a, key), &ls, ALIGN_CENTER, true, false);
+        struct rect label = {r.x + ui_px(ui, 0.8f), ty, r.w - ui_px(ui, 1.6f), r.y + r.h - ty};
+        struct text_style ls = {ui_px(ui, 2.7f), chosen, UI_TEXT};
+        if (ui->dry) { /* the chosen answer's bold label, loaded ahead */
+            struct text_style bold = {ls.size, true, ls.color};
+            ui_text(ui, NULL, label, T(a, key), &bold, ALIGN_CENTER, true, false);
+        }
+        ui_text(ui, NULL, label, T(a, key), &ls, ALIGN_CENTER, true, false);
     }
     int sw = ui_px(ui, 60);
     sw = sw > W - 2 * m ? W - 2 * m : sw;
