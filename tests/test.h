@@ -3,15 +3,19 @@
  * with file and line and goes on; each test file ends with TEST_END, which
  * prints "N passed, N failed" and sets the exit status for ctest.
  *
- * Helpers for storage tests: a fresh temporary directory per test.
+ * Helpers for storage tests: a fresh temporary directory per test, and a
+ * child process killed at a random moment.
  */
 #ifndef SKRANKE_TEST_H
 #define SKRANKE_TEST_H
 
 #define _GNU_SOURCE
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static int test_passed, test_failed;
 
@@ -74,6 +78,33 @@ static inline void test_rmtree(const char *path)
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
     if (system(cmd) != 0)
         fprintf(stderr, "could not remove %s\n", path);
+}
+
+/* Forks child(dir, fd), which reports what it has done on fd, kills it
+ * with SIGKILL after a random delay under max_delay µs (so anywhere: while
+ * opening, mid-commit, between commits) and returns the read end of the
+ * pipe, holding what the child reported before it died; -1 without a pipe. */
+static inline int test_kill_child(void (*child)(const char *dir, int fd), const char *dir,
+                                  useconds_t max_delay, int round)
+{
+    int p[2];
+    if (pipe(p))
+        return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(p[0]);
+        child(dir, p[1]);
+        _exit(0);
+    }
+    close(p[1]);
+    usleep((useconds_t)rand() % max_delay);
+    kill(pid, SIGKILL);
+    int status;
+    waitpid(pid, &status, 0);
+    if (WIFEXITED(status))
+        fprintf(stderr, "round %d: the child exited by itself with %d\n", round,
+                WEXITSTATUS(status));
+    return p[0];
 }
 
 #endif

@@ -7,8 +7,6 @@
  */
 #include "test.h"
 
-#include <signal.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -72,30 +70,16 @@ int main(void)
      * yet (a slow machine or an emulator needs longer to start a child). */
     useconds_t max_delay = 25000;
     for (int round = 0; round < rounds; round++) {
-        int p[2];
-        if (pipe(p))
+        int fd = test_kill_child(child, dir, max_delay, round);
+        if (fd < 0)
             return 2;
-        pid_t pid = fork();
-        if (pid == 0) {
-            close(p[0]);
-            child(dir, p[1]);
-        }
-        close(p[1]);
-        /* Die anywhere: while opening, mid-commit, between commits. */
-        usleep((useconds_t)rand() % max_delay);
-        kill(pid, SIGKILL);
-        int status;
-        waitpid(pid, &status, 0);
-        if (WIFEXITED(status))
-            fprintf(stderr, "round %d: the writer exited by itself with %d\n", round,
-                    WEXITSTATUS(status));
         char line[37];
         ssize_t n;
-        while ((n = read(p[0], line, 37)) == 37 && n_ids < MAX_IDS) {
+        while ((n = read(fd, line, 37)) == 37 && n_ids < MAX_IDS) {
             memcpy(ids[n_ids], line, 36);
             ids[n_ids++][36] = '\0';
         }
-        close(p[0]);
+        close(fd);
         if (!n_ids && max_delay < 5000000)
             max_delay *= 2;
 

@@ -10,8 +10,6 @@
  */
 #include "test.h"
 
-#include <signal.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -78,31 +76,18 @@ int main(void)
     srand((unsigned)time(NULL));
     useconds_t max_delay = 20000; /* doubled while nothing was issued yet */
     for (int round = 0; round < rounds; round++) {
-        int p[2];
-        if (pipe(p))
+        int fd = test_kill_child(child, dir, max_delay, round);
+        if (fd < 0)
             return 2;
-        pid_t pid = fork();
-        if (pid == 0) {
-            close(p[0]);
-            child(dir, p[1]);
-        }
-        close(p[1]);
-        usleep((useconds_t)rand() % max_delay);
-        kill(pid, SIGKILL);
-        int status;
-        waitpid(pid, &status, 0);
-        if (WIFEXITED(status))
-            fprintf(stderr, "round %d: the child exited by itself with %d\n", round,
-                    WEXITSTATUS(status));
         char line[9];
-        while (read(p[0], line, 9) == 9 && n_reported < 20000) {
+        while (read(fd, line, 9) == 9 && n_reported < 20000) {
             line[8] = '\0';
             char *sp = strchr(line, ' ');
             if (sp)
                 *sp = '\0';
             strcpy(reported[n_reported++], line);
         }
-        close(p[0]);
+        close(fd);
         if (!n_reported && max_delay < 5000000)
             max_delay *= 2;
     }
