@@ -44,6 +44,17 @@ def obj(d):
     return "{" + ", ".join(f"{json.dumps(k)}: {enc(v)}" for k, v in d.items()) + "}"
 
 
+def changed(base, changes):
+    """A copy of base with changes applied; a change to None removes the key."""
+    d = dict(base)
+    for k, v in changes.items():
+        if v is None:
+            d.pop(k, None)
+        else:
+            d[k] = v
+    return d
+
+
 def job(i, **changes):
     base = [
         {"id": "B-1", "title": "Rengøringsassistent", "employer": "Årslev Rengøring",
@@ -56,13 +67,7 @@ def job(i, **changes):
         {"id": "B-3", "title": "Pædagogmedhjælper", "employer": "Børnehuset Åkanden",
          "city": "Skælskør", "category": "Pædagogik"},
     ][i]
-    d = dict(base)
-    for k, v in changes.items():
-        if v is None:
-            d.pop(k, None)
-        else:
-            d[k] = v
-    return d
+    return changed(base, changes)
 
 
 def jobs_doc(jobs=None, top=None, drop=(), extra_lines=(), raw_jobs=None):
@@ -91,13 +96,7 @@ def appt(i, **changes):
         {"code": "D5E6F7", "time": "11:00", "unit": "Kontanthjælp", "place": "Venteområde A",
          "host": "Søren"},
     ][i]
-    d = dict(base)
-    for k, v in changes.items():
-        if v is None:
-            d.pop(k, None)
-        else:
-            d[k] = v
-    return d
+    return changed(base, changes)
 
 
 def sess(i, **changes):
@@ -107,13 +106,7 @@ def sess(i, **changes):
         {"id": "dansk-2", "title": "Dansk 2, modul 3", "start": "13:00", "end": "15:00",
          "place": "Lokale 7"},
     ][i]
-    d = dict(base)
-    for k, v in changes.items():
-        if v is None:
-            d.pop(k, None)
-        else:
-            d[k] = v
-    return d
+    return changed(base, changes)
 
 
 def sched_doc(appts=None, sessions=None, top=None, drop=(), raw_appts=None):
