@@ -1,7 +1,9 @@
 /*
  * app.c — the core every screen shares: tap dispatch, the language, the
- * idle privacy prompt and reset, the staff long press, timers, and drawing
- * a frame only when something changed.
+ * idle privacy prompt and reset, the staff long press, the core's timers
+ * (idle, prompt countdown, clock minute, long press, saving banner), and
+ * drawing a frame only when something changed. Input handlers here only
+ * change state; the loop draws and presents (loop.c).
  */
 #define _GNU_SOURCE
 #include "app.h"
@@ -14,6 +16,7 @@
 
 #define LOG(...) log_msg("app", __VA_ARGS__)
 #define SAVING_AFTER_MS 300
+#define ANIM_MS 16
 
 const char *T(const struct app *a, const char *key)
 {
@@ -79,17 +82,22 @@ void app_set_lang(struct app *a, const char *code)
     a->dirty = true;
 }
 
+static void arm_idle(struct app *a);
+
 void app_go(struct app *a, const struct screen *s)
 {
     a->screen = s;
     ui_cancel_press(&a->ui);
+    app_cancel(a, &a->t_hold);
     if (s->enter)
         s->enter(a);
     a->dirty = true;
+    arm_idle(a);
 }
 
-static const struct screen *const all_screens[] = {&screen_home, &screen_survey,
-                                                   &screen_checkin, &screen_jobs, &screen_staff};
+#define SCREEN_REF(n) &screen_##n,
+static const struct screen *const all_screens[] = {SKRANKE_SCREENS(SCREEN_REF)};
+#undef SCREEN_REF
 
 int app_config_list(const struct app *a, const char *key, char (*out)[STORE_TEXT_MAX + 1],
                     int max)
@@ -120,6 +128,7 @@ void app_privacy_reset(struct app *a)
         if (all_screens[i]->forget)
             all_screens[i]->forget(a);
     a->prompt = false;
+    app_cancel(a, &a->t_prompt);
     ui_cancel_press(&a->ui);
     text_cache_clear(a->tc);
     app_set_lang(a, a->langs[0]);
@@ -163,6 +172,8 @@ bool app_warm(struct app *a)
         s->draw(a, ui);
         if (s != a->screen && s->warm)
             s->warm(a, ui);
+        if (s != a->screen && s->forget)
+            s->forget(a); /* nothing of it stays armed or loaded */
         ui_dry_end(ui);
         memcpy(a->lang, lang, sizeof lang);
         ui->rtl = i18n_rtl(a->lang);
@@ -178,12 +189,157 @@ static bool at_rest(const struct app *a)
     return a->screen == &screen_home && strcmp(a->lang, a->langs[0]) == 0 && !a->prompt;
 }
 
+void app_after(struct app *a, struct timer *t, uint64_t ms,
+               void (*fire)(struct app *a, struct timer *t))
+{
+    timer_arm(&a->timers, t, a->now + ms, fire);
+}
+
+void app_cancel(struct app *a, struct timer *t)
+{
+    timer_disarm(&a->timers, t);
+}
+
+/* The prompt's countdown: a redraw each second it shows, then the reset. */
+static void prompt_fire(struct app *a, struct timer *t)
+{
+    if (!a->prompt)
+        return;
+    if (a->now >= a->prompt_end) {
+        app_privacy_reset(a);
+        return;
+    }
+    a->dirty = true;
+    uint64_t left = a->prompt_end - a->now;
+    app_after(a, t, left % 1000 ? left % 1000 : 1000, prompt_fire);
+}
+
+/* Nobody touched the screen for the idle time. */
+static void idle_fire(struct app *a, struct timer *t)
+{
+    (void)t;
+    if (a->ui.pressing) {
+        arm_idle(a); /* a finger resting is not walking away */
+        return;
+    }
+    if (a->screen->staff) {
+        if (app_busy(a))
+            app_after(a, &a->t_idle, 1000, idle_fire); /* staff work runs on */
+        else
+            app_privacy_reset(a); /* staff walked away */
+        return;
+    }
+    if (at_rest(a) || a->prompt)
+        return;
+    a->prompt = true;
+    a->prompt_end = a->now + a->idle_prompt_ms;
+    ui_cancel_press(&a->ui);
+    app_cancel(a, &a->t_hold);
+    a->dirty = true;
+    app_after(a, &a->t_prompt, a->idle_prompt_ms % 1000 ? a->idle_prompt_ms % 1000 : 1000,
+              prompt_fire);
+}
+
+static void arm_idle(struct app *a)
+{
+    uint64_t ms = a->screen->staff ? a->screen->idle_ms : a->idle_timeout_ms;
+    if (at_rest(a) || a->prompt || ms == 0)
+        app_cancel(a, &a->t_idle);
+    else
+        app_after(a, &a->t_idle, ms, idle_fire);
+}
+
+static void input_seen(struct app *a)
+{
+    a->last_input = a->now;
+    if (!a->prompt)
+        arm_idle(a);
+}
+
+/* The clock on screen shows minutes: a redraw when the minute turns. */
+static void minute_fire(struct app *a, struct timer *t)
+{
+    a->dirty = true;
+    time_t wall = app_wall(a);
+    uint64_t to_minute = (uint64_t)(60 - wall % 60) * 1000 - a->now % 1000;
+    app_after(a, t, to_minute ? to_minute : 60000, minute_fire);
+}
+
+/* The staff corner held long enough. */
+static void hold_fire(struct app *a, struct timer *t)
+{
+    (void)t;
+    if (a->screen == &screen_home && ui_held(&a->ui, "home.staff", a->now) >= STAFF_HOLD_MS) {
+        ui_cancel_press(&a->ui);
+        app_go(a, &screen_staff);
+    }
+}
+
+/* Kinetic scrolling after a fling, a step per frame until it rests. */
+static void anim_fire(struct app *a, struct timer *t)
+{
+    float dt = (float)(a->now - a->anim_last) / 1000.0f;
+    a->anim_last = a->now;
+    struct ui_list *lists[1] = {a->flung};
+    if (a->flung && ui_animate(&a->ui, lists, 1, dt > 0.1f ? 0.1f : dt)) {
+        a->dirty = true;
+        app_after(a, t, ANIM_MS, anim_fire);
+    } else {
+        a->dirty = a->dirty || a->flung;
+        a->flung = NULL;
+    }
+}
+
+/* A record has waited SAVING_AFTER_MS: say that it is being saved. */
+static void saving_fire(struct app *a, struct timer *t)
+{
+    (void)t;
+    if (a->writer && writer_pending(a->writer, NULL)) {
+        a->saving = true;
+        a->dirty = true;
+    }
+}
+
+void app_saving_started(struct app *a)
+{
+    if (!a->t_saving.armed && !a->saving)
+        app_after(a, &a->t_saving, SAVING_AFTER_MS, saving_fire);
+}
+
+uint64_t app_store(struct app *a, const struct write_job *job)
+{
+    uint64_t seq = writer_submit(a->writer, job);
+    app_saving_started(a);
+    return seq;
+}
+
+void app_answered(struct app *a)
+{
+    if (a->writer && !writer_pending(a->writer, NULL)) {
+        app_cancel(a, &a->t_saving);
+        if (a->saving) {
+            a->saving = false;
+            a->dirty = true;
+        }
+    }
+    if (a->screen->answered)
+        a->screen->answered(a);
+}
+
+void app_start_timers(struct app *a)
+{
+    minute_fire(a, &a->t_minute);
+    arm_idle(a);
+}
+
 static void tap(struct app *a, const char *id)
 {
     if (a->prompt) {
         if (strcmp(id, "idle.more") == 0) {
             a->prompt = false;
+            app_cancel(a, &a->t_prompt);
             a->dirty = true;
+            arm_idle(a);
         } else if (strcmp(id, "idle.restart") == 0) {
             app_privacy_reset(a);
         }
@@ -197,6 +353,7 @@ static void tap(struct app *a, const char *id)
     if (strncmp(id, "home.lang.", 10) == 0) {
         app_set_lang(a, id + 10);
         app_warm_restart(a); /* the new language's screens first */
+        arm_idle(a);         /* another language is not at rest */
         return;
     }
     if (a->screen->tap)
@@ -205,83 +362,41 @@ static void tap(struct app *a, const char *id)
 
 void app_press(struct app *a, int x, int y)
 {
-    app_frame(a); /* hit-test what is on screen now, never a stale frame */
-    a->last_input = a->now;
+    input_seen(a);
     ui_press(&a->ui, x, y, a->now);
-    a->dirty = true;
+    a->dirty = true; /* the pressed look */
+    if (a->screen == &screen_home && strcmp(a->ui.pressed, "home.staff") == 0)
+        app_after(a, &a->t_hold, STAFF_HOLD_MS, hold_fire);
 }
 
 void app_move(struct app *a, int x, int y)
 {
-    a->last_input = a->now;
+    input_seen(a);
+    bool was_dragging = a->ui.dragging;
     if (ui_move(&a->ui, x, y, a->now))
         a->dirty = true;
+    if (!a->ui.pressed[0] && a->t_hold.armed)
+        app_cancel(a, &a->t_hold); /* the finger slid off: not a long press */
+    if (a->ui.dragging != was_dragging)
+        a->dirty = true;
 }
 
-void app_release(struct app *a, int x, int y)
+bool app_release(struct app *a, int x, int y)
 {
     char id[UI_ID_MAX];
-    a->last_input = a->now;
+    input_seen(a);
+    app_cancel(a, &a->t_hold);
+    struct ui_list *list = a->ui.dragging ? a->ui.drag_list : NULL;
     bool was_tap = ui_release(&a->ui, x, y, a->now, id);
     a->dirty = true;
+    if (list && list->velocity != 0) {
+        a->flung = list;
+        a->anim_last = a->now;
+        app_after(a, &a->t_anim, ANIM_MS, anim_fire);
+    }
     if (was_tap)
         tap(a, id);
-}
-
-void app_tick(struct app *a)
-{
-    if (a->screen == &screen_home && ui_held(&a->ui, "home.staff", a->now) >= STAFF_HOLD_MS) {
-        ui_cancel_press(&a->ui);
-        app_go(a, &screen_staff);
-    }
-    if (a->screen->staff) {
-        /* Staff mode keeps its own idle rule (the screen's tick). */
-    } else if (a->prompt) {
-        if (a->now >= a->prompt_end) {
-            app_privacy_reset(a);
-            return;
-        }
-    } else if (!at_rest(a) && a->now >= a->last_input + a->idle_timeout_ms &&
-               !a->ui.pressing) {
-        a->prompt = true;
-        a->prompt_end = a->now + a->idle_prompt_ms;
-        ui_cancel_press(&a->ui);
-        a->dirty = true;
-    }
-    char minute[6];
-    clock_hhmm(app_wall(a), minute);
-    if (strcmp(minute, a->shown_minute) != 0)
-        a->dirty = true;
-    if (a->screen->tick)
-        a->screen->tick(a);
-    if (a->prompt)
-        a->dirty = true; /* the countdown; drawn only when its text changes */
-}
-
-uint64_t app_next_wake(const struct app *a)
-{
-    uint64_t next = UINT64_MAX;
-    if (a->ui.pressing && strcmp(a->ui.pressed, "home.staff") == 0 && !a->ui.dragging)
-        next = a->ui.press_t + STAFF_HOLD_MS;
-    if (a->screen->staff) {
-        /* no citizen idle prompt */
-    } else if (a->prompt) {
-        uint64_t left = a->prompt_end - a->now;
-        uint64_t p = a->now + (left % 1000 ? left % 1000 : 1000);
-        next = p < next ? p : next;
-    } else if (!at_rest(a) && a->last_input + a->idle_timeout_ms < next) {
-        next = a->last_input + a->idle_timeout_ms;
-    }
-    time_t wall = app_wall(a);
-    uint64_t to_minute = (uint64_t)(60 - wall % 60) * 1000 - a->now % 1000;
-    if (a->now + to_minute < next)
-        next = a->now + to_minute;
-    if (a->screen->next_wake) {
-        uint64_t s = a->screen->next_wake(a);
-        if (s && s < next)
-            next = s;
-    }
-    return next;
+    return was_tap;
 }
 
 int app_chrome(struct app *a, struct ui *ui, const char *title, bool back)
@@ -333,7 +448,7 @@ static void draw_prompt(struct app *a, struct ui *ui)
     ui->rtl = saved;
 }
 
-bool app_frame(struct app *a)
+bool app_draw(struct app *a)
 {
     if (!a->dirty)
         return false;
@@ -344,17 +459,13 @@ bool app_frame(struct app *a)
     struct ui *ui = &a->ui;
     ui->rtl = i18n_rtl(a->lang);
     ui_begin(ui);
-    clock_hhmm(app_wall(a), a->shown_minute);
     a->screen->draw(a, ui);
-    uint64_t oldest;
-    if (a->writer && writer_pending(a->writer, &oldest) &&
-        SDL_GetTicks64() - oldest > SAVING_AFTER_MS) {
+    if (a->saving) {
         struct text_style st = {ui_px(ui, 3), true, UI_WARN_TEXT};
         struct rect r = {ui->w / 2 - ui_px(ui, 15), ui->h - ui_px(ui, 8), ui_px(ui, 30),
                          ui_px(ui, 6)};
         ui_round_rect(ui, r, ui_px(ui, 1), UI_WARN_BG);
         ui_text(ui, "saving", r, T(a, "common.saving"), &st, ALIGN_CENTER, false, true);
-        a->dirty = true; /* until it is saved */
     }
     if (a->prompt)
         draw_prompt(a, ui);

@@ -21,6 +21,7 @@
 
 #include "store.h"
 #include "text.h"
+#include "timer.h"
 #include "ui/ui.h"
 #include "writer.h"
 
@@ -31,26 +32,29 @@ struct app;
 
 struct screen {
     const char *name;
+    /* Opens the screen: loads what it shows into its own state (draw reads
+     * only that state, never the store or a thread). */
     void (*enter)(struct app *a);
     void (*draw)(struct app *a, struct ui *ui);
     /* Handles a tap on id; the core handles nav.home, home.lang.* and the
      * idle prompt before asking the screen. */
     void (*tap)(struct app *a, const char *id);
-    /* Wipes everything a citizen entered on this screen. */
+    /* Wipes everything a citizen entered on this screen and disarms its
+     * timers. Called for every registered screen by the privacy reset. */
     void (*forget)(struct app *a);
-    /* The next moment (loop clock) this screen needs to run, or 0. */
-    uint64_t (*next_wake)(const struct app *a);
-    /* Runs the screen's timers at `now`; marks dirty when something shows. */
-    void (*tick)(struct app *a);
+    /* Background work answered (the writer stored or refused a record, a
+     * worker finished): collect the result into the screen's state. */
+    void (*answered)(struct app *a);
     /* True while background work of the screen runs (the script driver
      * waits for it). */
     bool (*busy)(const struct app *a);
     /* Optional: draws (dry, see app_warm) the views a citizen meets next
      * after the one enter() shows, then leaves the screen as enter() did. */
     void (*warm)(struct app *a, struct ui *ui);
-    /* Staff screens have their own idle rule and never show the citizens'
-     * idle prompt. */
+    /* Staff screens have their own idle time (leaving without a prompt)
+     * and never show the citizens' idle prompt. */
     bool staff;
+    uint64_t idle_ms;
 };
 
 struct app {
@@ -78,10 +82,17 @@ struct app {
     uint64_t last_input;
     bool prompt;
     uint64_t prompt_end;
-    char shown_minute[6];
+    bool saving; /* the "saving" banner is shown */
     bool dirty, quit, script_mode, maintenance;
+    int exit_code; /* non-zero when the kiosk must be restarted */
     uint64_t frames;
     int warm_next; /* the next step of app_warm; see there */
+
+    /* Everything timed; the core's own timers. */
+    struct timers timers;
+    struct timer t_idle, t_prompt, t_minute, t_hold, t_saving, t_anim;
+    struct ui_list *flung; /* the list scrolling on by itself */
+    uint64_t anim_last;
 };
 
 /* The text for key in the current language (Danish when missing). */
@@ -101,17 +112,33 @@ void app_deinit(struct app *a);
 void app_go(struct app *a, const struct screen *s);
 void app_set_lang(struct app *a, const char *code);
 
-/* Input, in window pixels at loop time `now`. */
+/* Input, in window pixels at loop time `now`. They change state and mark
+ * what changed; they never draw. Hit testing uses the widgets of the frame
+ * last drawn, which the loop presented. app_release returns true when the
+ * release was a tap that reached a screen. */
 void app_press(struct app *a, int x, int y);
 void app_move(struct app *a, int x, int y);
-void app_release(struct app *a, int x, int y);
+bool app_release(struct app *a, int x, int y);
+/* Background work answered (see struct screen's answered). */
+void app_answered(struct app *a);
 
-/* Runs every timer due at `now`. */
-void app_tick(struct app *a);
-/* The next moment something is due (loop clock), or UINT64_MAX. */
-uint64_t app_next_wake(const struct app *a);
-/* Draws the frame when something changed; true when it drew. */
-bool app_frame(struct app *a);
+/* Arms a timer owned by the caller for `ms` from now (loop clock). */
+void app_after(struct app *a, struct timer *t, uint64_t ms,
+               void (*fire)(struct app *a, struct timer *t));
+void app_cancel(struct app *a, struct timer *t);
+/* Hands a record to the writer; arms the "saving" banner. Returns the
+ * writer's sequence number for it (see writer_state). */
+uint64_t app_store(struct app *a, const struct write_job *job);
+/* A request to the writer was made (a check-in): the banner shows if the
+ * answer takes long. */
+void app_saving_started(struct app *a);
+
+/* Arms the core's timers (clock minute, idle); once, after app_init and
+ * the loop clock are set. */
+void app_start_timers(struct app *a);
+/* Draws the frame when something changed; true when it drew. Only the
+ * loop calls it, and presents what it drew (loop.c). */
+bool app_draw(struct app *a);
 /* Wipes every trace of the previous citizen and goes home. */
 void app_privacy_reset(struct app *a);
 /* While the kiosk stands on its home screen and nobody touches it, gets
@@ -128,10 +155,11 @@ void app_warm_restart(struct app *a);
  * back_id is given), and a title. Returns the y where content starts. */
 int app_chrome(struct app *a, struct ui *ui, const char *title, bool back);
 
-extern const struct screen screen_home;
-extern const struct screen screen_survey;
-extern const struct screen screen_checkin;
-extern const struct screen screen_jobs;
-extern const struct screen screen_staff;
+/* Every screen, registered in this one place: the privacy reset wipes each
+ * of them, so a new screen can't be forgotten there. */
+#define SKRANKE_SCREENS(X) X(home) X(survey) X(checkin) X(jobs) X(staff)
+#define SKRANKE_SCREEN_DECL(n) extern const struct screen screen_##n;
+SKRANKE_SCREENS(SKRANKE_SCREEN_DECL)
+#undef SKRANKE_SCREEN_DECL
 
 #endif

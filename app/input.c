@@ -16,7 +16,18 @@ static int finger_y(const struct app *a, float fy)
     return (int)(fy * (float)a->ui.h);
 }
 
-void input_handle(struct app *a, const SDL_Event *e)
+/* The window is gone (destroyed by another program, or the display shut
+ * down): a kiosk without a window helps nobody, so it exits non-zero and
+ * the service starts it again. */
+static void window_lost(struct app *a, const char *why)
+{
+    log_msg("input", "the window is gone (%s): exiting so that the service restarts the kiosk",
+            why);
+    a->quit = true;
+    a->exit_code = 1;
+}
+
+bool input_handle(struct app *a, const SDL_Event *e)
 {
     switch (e->type) {
     case SDL_MOUSEBUTTONDOWN:
@@ -28,10 +39,8 @@ void input_handle(struct app *a, const SDL_Event *e)
             app_move(a, e->motion.x, e->motion.y);
         break;
     case SDL_MOUSEBUTTONUP:
-        if (e->button.which != SDL_TOUCH_MOUSEID && e->button.button == SDL_BUTTON_LEFT) {
-            app_release(a, e->button.x, e->button.y);
-            app_frame(a);
-        }
+        if (e->button.which != SDL_TOUCH_MOUSEID && e->button.button == SDL_BUTTON_LEFT)
+            return app_release(a, e->button.x, e->button.y);
         break;
     case SDL_FINGERDOWN:
         app_press(a, finger_x(a, e->tfinger.x), finger_y(a, e->tfinger.y));
@@ -40,8 +49,9 @@ void input_handle(struct app *a, const SDL_Event *e)
         app_move(a, finger_x(a, e->tfinger.x), finger_y(a, e->tfinger.y));
         break;
     case SDL_FINGERUP:
-        app_release(a, finger_x(a, e->tfinger.x), finger_y(a, e->tfinger.y));
-        app_frame(a);
+        return app_release(a, finger_x(a, e->tfinger.x), finger_y(a, e->tfinger.y));
+    case SDL_USEREVENT:
+        app_answered(a); /* the writer or a worker has news */
         break;
     case SDL_WINDOWEVENT:
         if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
@@ -50,14 +60,20 @@ void input_handle(struct app *a, const SDL_Event *e)
             a->dirty = true;
         } else if (e->window.event == SDL_WINDOWEVENT_EXPOSED) {
             a->dirty = true;
+        } else if (e->window.event == SDL_WINDOWEVENT_CLOSE && !a->maintenance) {
+            /* A window manager asking us to close: a kiosk stays. */
         }
         break;
     case SDL_QUIT:
         if (a->maintenance)
             a->quit = true;
         break;
+    case SDL_RENDER_DEVICE_RESET:
+        window_lost(a, "the render device was reset");
+        break;
     default:
         /* Keys (Alt+F4, Escape, …) do nothing: there is no keyboard way out. */
         break;
     }
+    return false;
 }

@@ -10,8 +10,10 @@
 
 #include "app.h"
 
-/* Handles one event; a tap is followed by a redraw before the next event,
- * so a second quick tap always meets the screen the first one made. */
-void input_handle(struct app *a, const SDL_Event *e);
+/* Handles one event: changes state only, never draws. Returns true when
+ * the event was a tap that reached a screen; the loop then presents its
+ * result before it reads the next event, so a second quick tap always
+ * meets the screen the first one made. */
+bool input_handle(struct app *a, const SDL_Event *e);
 
 #endif

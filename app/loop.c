@@ -1,8 +1,20 @@
 /*
- * loop.c — the main loop and the virtual clock; see loop.h.
+ * loop.c — the one frame path, the waiting, the virtual clock; see loop.h.
+ *
+ * With SKRANKE_FRAME_LOG=PATH every presented frame is also read back and
+ * described in PATH (rewritten through a rename, one line):
+ *   frame=N screen=NAME w=W h=H hash=HEX16 pending=0|1
+ * hash is FNV-1a 64 over the R, G, B bytes of every pixel, row by row, as
+ * tests/xroot.c computes it over the root window, so a test can tell that
+ * the display shows exactly the last frame the kiosk presented; pending=1
+ * says something changed that is not presented yet (written before the
+ * loop sleeps, so it should never stay 1).
  */
+#define _GNU_SOURCE
 #include "loop.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "input.h"
@@ -14,15 +26,123 @@
 uint64_t loop_wakeups;
 volatile sig_atomic_t loop_stop_requested;
 
-static bool animating(struct app *a)
+static struct {
+    bool capture;
+    uint8_t *rgb;
+    size_t cap;
+    int w, h;
+    uint64_t presents;
+    const char *log_path;
+    uint64_t logged_frame;
+    bool logged_pending, log_checked;
+} fr;
+
+void loop_capture(bool on)
 {
-    return a->ui.pressing || a->ui.dragging;
+    fr.capture = on;
+}
+
+const uint8_t *loop_presented(int *w, int *h)
+{
+    *w = fr.w;
+    *h = fr.h;
+    return fr.rgb && fr.presents ? fr.rgb : NULL;
+}
+
+uint64_t loop_presents(void)
+{
+    return fr.presents;
+}
+
+static const char *frame_log(void)
+{
+    if (!fr.log_checked) {
+        fr.log_checked = true;
+        const char *p = getenv("SKRANKE_FRAME_LOG");
+        fr.log_path = p && *p ? p : NULL;
+    }
+    return fr.log_path;
+}
+
+static void write_log(struct app *a)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    size_t n = (size_t)fr.w * (size_t)fr.h * 3;
+    for (size_t i = 0; fr.rgb && i < n; i++) {
+        h ^= fr.rgb[i];
+        h *= 0x100000001b3ull;
+    }
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", fr.log_path);
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return;
+    fprintf(f, "frame=%llu screen=%s w=%d h=%d hash=%016llx pending=%d\n",
+            (unsigned long long)fr.presents, a->screen->name, fr.w, fr.h, (unsigned long long)h,
+            a->dirty ? 1 : 0);
+    if (fclose(f) == 0)
+        rename(tmp, fr.log_path);
+    fr.logged_frame = fr.presents;
+    fr.logged_pending = a->dirty;
+}
+
+/* Reads back the frame about to be presented (SDL_RenderReadPixels must
+ * come before SDL_RenderPresent). */
+static void keep(struct app *a)
+{
+    int w = a->ui.w, h = a->ui.h;
+    size_t need = (size_t)w * (size_t)h * 3;
+    if (need > fr.cap) {
+        free(fr.rgb);
+        fr.rgb = xmalloc(need);
+        fr.cap = need;
+    }
+    fr.w = w;
+    fr.h = h;
+    if (SDL_RenderReadPixels(a->ren, NULL, SDL_PIXELFORMAT_RGB24, fr.rgb, w * 3) != 0)
+        log_msg("loop", "cannot read the frame back: %s", SDL_GetError());
+}
+
+/* The one place that draws and presents. */
+static void frame(struct app *a)
+{
+    if (!app_draw(a))
+        return;
+    bool log = frame_log() != NULL;
+    if (fr.capture || log)
+        keep(a);
+    SDL_RenderPresent(a->ren);
+    fr.presents++;
+    if (log)
+        write_log(a);
+}
+
+void loop_turn(struct app *a)
+{
+    SDL_Event e;
+    bool real = !a->script_mode;
+    while (!a->quit && SDL_PollEvent(&e)) {
+        if (real)
+            a->now = SDL_GetTicks64();
+        if (input_handle(a, &e))
+            break; /* show the tap's result before the next touch is read */
+    }
+    if (real)
+        a->now = SDL_GetTicks64();
+    timer_run(&a->timers, a, a->now);
+    frame(a);
 }
 
 static bool driver_blocks(void)
 {
     const char *d = SDL_GetCurrentVideoDriver();
     return d && (strcmp(d, "x11") == 0 || strcmp(d, "wayland") == 0);
+}
+
+static bool input_waiting(void)
+{
+    SDL_PumpEvents();
+    return SDL_PeepEvents(NULL, 1, SDL_PEEKEVENT, SDL_FIRSTEVENT, SDL_LASTEVENT) > 0;
 }
 
 void loop_run(struct app *a)
@@ -33,40 +153,29 @@ void loop_run(struct app *a)
     while (!a->quit && !loop_stop_requested) {
         a->now = SDL_GetTicks64();
         watchdog_ping(a->now);
-        app_tick(a);
-        if (app_frame(a))
-            SDL_RenderPresent(a->ren);
-        uint64_t next = app_next_wake(a);
+        loop_turn(a);
+        if (a->quit)
+            break;
+        if (frame_log() && (fr.logged_frame != fr.presents || fr.logged_pending != a->dirty))
+            write_log(a);
+        uint64_t next = timer_next(&a->timers);
         if (watchdog_next() < next)
             next = watchdog_next();
         uint64_t now = SDL_GetTicks64();
-        uint64_t wait = next > now ? next - now : 0;
-        if (animating(a) && wait > 16)
-            wait = 16;
-        SDL_Event e;
+        if (next <= now || a->dirty)
+            continue;
+        uint64_t wait = next - now;
         /* Idle with nothing due soon: get the next screen ready, a step at
          * a time, looking for input between steps. */
-        if (wait >= WARM_MIN_IDLE_MS && !animating(a)) {
-            SDL_PumpEvents();
-            if (SDL_PeepEvents(&e, 1, SDL_PEEKEVENT, SDL_FIRSTEVENT, SDL_LASTEVENT) == 0 &&
-                app_warm(a))
-                continue;
-        }
+        if (wait >= WARM_MIN_IDLE_MS && !a->ui.pressing && !input_waiting() && app_warm(a))
+            continue;
         if (blocks) {
             /* At most a second, so a stop request is seen promptly. */
-            if (SDL_WaitEventTimeout(&e, wait > 1000 ? 1000 : (int)wait)) {
-                a->now = SDL_GetTicks64();
-                input_handle(a, &e);
-            }
+            SDL_WaitEventTimeout(NULL, wait > 1000 ? 1000 : (int)wait);
         } else {
-            uint32_t step = animating(a) ? 16 : 50;
+            uint32_t step = a->ui.pressing ? 16 : 50;
             uint64_t end = now + wait;
-            for (;;) {
-                if (loop_stop_requested)
-                    break;
-                SDL_PumpEvents();
-                if (SDL_PeepEvents(&e, 1, SDL_PEEKEVENT, SDL_FIRSTEVENT, SDL_LASTEVENT) > 0)
-                    break;
+            while (!loop_stop_requested && !input_waiting()) {
                 now = SDL_GetTicks64();
                 if (now >= end)
                     break;
@@ -74,29 +183,23 @@ void loop_run(struct app *a)
             }
         }
         loop_wakeups++;
-        while (SDL_PollEvent(&e)) {
-            a->now = SDL_GetTicks64();
-            input_handle(a, &e);
-        }
     }
 }
 
 void loop_advance(struct app *a, uint64_t target)
 {
-    while (a->now < target) {
+    for (;;) {
+        loop_turn(a);
+        if (a->now >= target || a->quit)
+            break;
+        uint64_t next = timer_next(&a->timers);
         /* Idle time passes: the steps of app_warm run in it as in
          * loop_run, each taking WARM_STEP_MS of the virtual clock. */
-        if (!animating(a) && target >= a->now + WARM_MIN_IDLE_MS &&
-            app_next_wake(a) >= a->now + WARM_MIN_IDLE_MS && app_warm(a)) {
+        if (!a->ui.pressing && target >= a->now + WARM_MIN_IDLE_MS &&
+            next >= a->now + WARM_MIN_IDLE_MS && app_warm(a)) {
             a->now += WARM_STEP_MS;
-            app_tick(a);
             continue;
         }
-        uint64_t next = app_next_wake(a);
-        if (animating(a) || a->ui.n == 0)
-            next = a->now + 16 < next ? a->now + 16 : next;
         a->now = next < target ? next : target;
-        app_tick(a);
     }
-    app_tick(a);
 }

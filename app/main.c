@@ -172,6 +172,7 @@ int main(int argc, char **argv)
     if (!o.script)
         a.wall_base = wall - (time_t)(a.now / 1000);
     a.last_input = a.now;
+    app_start_timers(&a);
     a.writer = writer_start(store);
     IMG_Init(IMG_INIT_PNG);
 
@@ -182,13 +183,12 @@ int main(int argc, char **argv)
         SDL_GetRendererInfo(a.ren, &info);
         LOG("ready: %dx%d, renderer %s, video %s", w, h, info.name, SDL_GetCurrentVideoDriver());
         loop_run(&a);
-        rc = 0;
+        rc = a.exit_code;
     } else {
         rc = 0;
     }
     if (o.dump_ui) {
-        a.dirty = true;
-        app_frame(&a);
+        loop_turn(&a); /* the first frame, when no script drew one */
         struct buf b;
         buf_init(&b);
         ui_dump(&a.ui, &b);

@@ -1,8 +1,13 @@
 /*
- * script.c — the headless driver; see script.h. Every command goes through
- * the same press/move/release path as a finger, so a script tests what a
- * person would do. After each command the background writer is drained, so
- * a script's next check sees what the store holds.
+ * script.c — the headless driver; see script.h. Taps, drags and typing
+ * become SDL mouse events pushed into SDL's own queue, and the kiosk's own
+ * loop turns (loop_turn) handle them on the virtual clock: input, timers,
+ * one frame drawn and presented. `shot` saves the frame as it was
+ * presented, and `expect` looks at the widgets of that frame, so a script
+ * sees what a person in front of the screen would. After each command the
+ * background writer is waited for (real time) until every record is stored
+ * or known to fail, and its answers are handled by a
+ * turn of the loop, so a script's next check sees what the store holds.
  */
 #define _GNU_SOURCE
 #include "script.h"
@@ -31,19 +36,49 @@ static bool fail(const char *fmt, const char *arg)
     return false;
 }
 
+static void push_button(Uint32 type, int x, int y)
+{
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = type;
+    e.button.button = SDL_BUTTON_LEFT;
+    e.button.state = type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
+    e.button.clicks = 1;
+    e.button.x = x;
+    e.button.y = y;
+    SDL_PushEvent(&e);
+}
+
+static void push_motion(int x, int y, int dx, int dy)
+{
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = SDL_MOUSEMOTION;
+    e.motion.state = SDL_BUTTON_LMASK;
+    e.motion.x = x;
+    e.motion.y = y;
+    e.motion.xrel = dx;
+    e.motion.yrel = dy;
+    SDL_PushEvent(&e);
+}
+
 static void tap_at(struct app *a, int x, int y)
 {
-    app_press(a, x, y);
+    push_button(SDL_MOUSEBUTTONDOWN, x, y);
     loop_advance(a, a->now + TAP_MS);
-    app_release(a, x, y);
-    app_frame(a);
+    push_button(SDL_MOUSEBUTTONUP, x, y);
     loop_advance(a, a->now + SETTLE_MS);
+}
+
+/* A widget of the frame last presented. */
+static const struct widget *shown(struct app *a, const char *id)
+{
+    return ui_find(&a->ui, id);
 }
 
 static bool tap_id(struct app *a, const char *id)
 {
-    app_frame(a);
-    const struct widget *w = ui_find(&a->ui, id);
+    const struct widget *w = shown(a, id);
     if (!w || !w->interactive)
         return fail("no visible widget %s to tap", id);
     tap_at(a, w->r.x + w->r.w / 2, w->r.y + w->r.h / 2);
@@ -74,7 +109,6 @@ static bool type_text(struct app *a, const char *text)
         char ch[8] = {0};
         memcpy(ch, p, n);
         p += n;
-        app_frame(a);
         const struct widget *w = NULL;
         if (strcmp(ch, " ") == 0) {
             w = find_key(a, "space");
@@ -104,27 +138,35 @@ static bool type_text(struct app *a, const char *text)
 static bool drag(struct app *a, int x1, int y1, int x2, int y2, long ms)
 {
     uint64_t start = a->now;
-    app_press(a, x1, y1);
+    int px = x1, py = y1;
+    push_button(SDL_MOUSEBUTTONDOWN, x1, y1);
     for (long t = 16; t < ms; t += 16) {
         loop_advance(a, start + (uint64_t)t);
         float f = (float)t / (float)ms;
-        app_move(a, x1 + (int)((float)(x2 - x1) * f), y1 + (int)((float)(y2 - y1) * f));
+        int x = x1 + (int)((float)(x2 - x1) * f), y = y1 + (int)((float)(y2 - y1) * f);
+        push_motion(x, y, x - px, y - py);
+        px = x;
+        py = y;
     }
     loop_advance(a, start + (uint64_t)ms);
-    app_release(a, x2, y2);
-    app_frame(a);
+    push_motion(x2, y2, x2 - px, y2 - py);
+    push_button(SDL_MOUSEBUTTONUP, x2, y2);
+    loop_advance(a, a->now); /* one turn: the release, and its frame */
     return true;
 }
 
 bool script_shot(struct app *a, const char *path)
 {
-    a->dirty = true;
-    app_frame(a);
-    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, a->ui.w, a->ui.h, 24,
-                                                    SDL_PIXELFORMAT_RGB24);
-    bool ok = s && SDL_RenderReadPixels(a->ren, NULL, SDL_PIXELFORMAT_RGB24, s->pixels,
-                                        s->pitch) == 0 &&
-              IMG_SavePNG(s, path) == 0;
+    (void)a;
+    int w, h;
+    const uint8_t *rgb = loop_presented(&w, &h);
+    if (!rgb) {
+        log_msg("script", "%s: no frame has been presented", path);
+        return false;
+    }
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormatFrom((void *)rgb, w, h, 24, w * 3,
+                                                        SDL_PIXELFORMAT_RGB24);
+    bool ok = s && IMG_SavePNG(s, path) == 0;
     if (!ok)
         log_msg("script", "%s: cannot save the screenshot: %s", path, SDL_GetError());
     SDL_FreeSurface(s);
@@ -160,7 +202,6 @@ static bool run_line(struct app *a, char *line, const char *shots)
     int v[5];
     if (strcmp(line, "tap") == 0) {
         if (parse_ints(arg, v, 2)) {
-            app_frame(a);
             tap_at(a, v[0], v[1]);
             return true;
         }
@@ -191,19 +232,15 @@ static bool run_line(struct app *a, char *line, const char *shots)
         return script_shot(a, path) || fail("cannot write the screenshot %s", arg);
     }
     if (strcmp(line, "expect") == 0) {
-        app_frame(a);
-        return ui_find(&a->ui, arg) || fail("%s is not on screen", arg);
+        return shown(a, arg) || fail("%s is not on screen", arg);
     }
     if (strcmp(line, "expect-gone") == 0) {
-        app_frame(a);
-        return !ui_find(&a->ui, arg) || fail("%s is still on screen", arg);
+        return !shown(a, arg) || fail("%s is still on screen", arg);
     }
     if (strcmp(line, "expect-text") == 0) {
-        app_frame(a);
         return ui_has_text(&a->ui, arg) || fail("the text \"%s\" is not on screen", arg);
     }
     if (strcmp(line, "expect-no-text") == 0) {
-        app_frame(a);
         return !ui_has_text(&a->ui, arg) || fail("the text \"%s\" is on screen", arg);
     }
     if (strcmp(line, "expect-not-cached") == 0) {
@@ -229,11 +266,13 @@ int script_run(struct app *a, const char *path, const char *shots)
         fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
         return 1;
     }
-    if (shots)
+    if (shots) {
         mkdir(shots, 0755);
+        loop_capture(true);
+    }
     char line[4096];
     int lineno = 0, rc = 0;
-    app_frame(a);
+    loop_turn(a); /* the first frame */
     while (!a->quit && fgets(line, sizeof line, f)) {
         lineno++;
         line[strcspn(line, "\r\n")] = '\0';
@@ -247,14 +286,14 @@ int script_run(struct app *a, const char *path, const char *shots)
             rc = 1;
             break;
         }
-        if (a->writer && !writer_drain(a->writer, 10000)) {
-            fprintf(stderr, "%s:%d: a record could not be stored within 10 s\n", path, lineno);
+        if (a->writer && !writer_settle(a->writer, 10000)) {
+            fprintf(stderr, "%s:%d: the store did not answer within 10 s\n", path, lineno);
             rc = 1;
             break;
         }
         for (int waited = 0; app_busy(a) && waited < 6000; waited++)
             SDL_Delay(10); /* background work of a screen (staff import/export) */
-        app_tick(a); /* let screens collect what the writer answered */
+        loop_turn(a); /* the answers of the writer and workers, and their frame */
     }
     fclose(f);
     return rc;

@@ -29,6 +29,8 @@ struct writer {
     size_t failures;
     char why[200];
     uint64_t next_seq, done_seq;
+    uint64_t stored_seq;  /* every job up to this one has ended (FIFO) */
+    uint64_t failing_seq; /* the head, while its last try failed */
     int done_rc;
     struct checkin_result done;
 };
@@ -58,6 +60,11 @@ static bool run_head(struct writer *w)
             w->failures++;
             snprintf(w->why, sizeof w->why, "%s", store_strerror(rc));
             log_msg("writer", "a record could not be stored, retrying: %s", w->why);
+            if (w->failing_seq != job.seq) {
+                w->failing_seq = job.seq;
+                SDL_Event e = {.type = SDL_USEREVENT};
+                SDL_PushEvent(&e); /* the screen can say so */
+            }
             return false;
         }
         if (rc != STORE_OK) {
@@ -68,12 +75,12 @@ static bool run_head(struct writer *w)
     }
     w->head = (w->head + 1) % QUEUE;
     w->count--;
+    w->stored_seq = job.seq;
+    w->failing_seq = 0;
     if (!w->count)
         SDL_CondBroadcast(w->idle);
-    if (job.kind == WRITE_CHECKIN_REQUEST) {
-        SDL_Event e = {.type = SDL_USEREVENT};
-        SDL_PushEvent(&e); /* wake the loop */
-    }
+    SDL_Event e = {.type = SDL_USEREVENT};
+    SDL_PushEvent(&e); /* wake the loop: a screen may be waiting for this */
     return true;
 }
 
@@ -117,13 +124,14 @@ struct writer *writer_start(struct store *s)
     return w;
 }
 
-void writer_submit(struct writer *w, const struct write_job *job)
+uint64_t writer_submit(struct writer *w, const struct write_job *job)
 {
     SDL_LockMutex(w->lock);
     while (w->count == QUEUE) /* a full ring waits rather than drop */
         SDL_CondWaitTimeout(w->idle, w->lock, 100);
     size_t slot = (w->head + w->count) % QUEUE;
     w->jobs[slot] = *job;
+    uint64_t seq = w->jobs[slot].seq = ++w->next_seq;
     w->submitted[slot] = SDL_GetTicks64();
     w->count++;
     if (w->inline_mode)
@@ -132,16 +140,25 @@ void writer_submit(struct writer *w, const struct write_job *job)
     else
         SDL_CondSignal(w->wake);
     SDL_UnlockMutex(w->lock);
+    return seq;
 }
 
 uint64_t writer_request_checkin(struct writer *w, const struct checkin_request *req)
 {
     struct write_job job = {.kind = WRITE_CHECKIN_REQUEST, .request = *req};
+    uint64_t seq = writer_submit(w, &job);
+    memset(&job, 0, sizeof job);
+    return seq;
+}
+
+enum writer_state writer_state(struct writer *w, uint64_t seq)
+{
     SDL_LockMutex(w->lock);
-    job.seq = ++w->next_seq;
+    enum writer_state s = seq <= w->stored_seq    ? WRITER_STORED
+                          : w->failing_seq && seq >= w->failing_seq ? WRITER_FAILING
+                                                  : WRITER_QUEUED;
     SDL_UnlockMutex(w->lock);
-    writer_submit(w, &job);
-    return job.seq;
+    return s;
 }
 
 bool writer_checkin_result(struct writer *w, uint64_t seq, int *rc, struct checkin_result *res)
@@ -185,6 +202,17 @@ bool writer_drain(struct writer *w, uint32_t timeout_ms)
     bool empty = w->count == 0;
     SDL_UnlockMutex(w->lock);
     return empty;
+}
+
+bool writer_settle(struct writer *w, uint32_t timeout_ms)
+{
+    uint64_t end = SDL_GetTicks64() + timeout_ms;
+    SDL_LockMutex(w->lock);
+    while (w->count && !w->failing_seq && SDL_GetTicks64() < end)
+        SDL_CondWaitTimeout(w->idle, w->lock, 20);
+    bool settled = w->count == 0 || w->failing_seq != 0;
+    SDL_UnlockMutex(w->lock);
+    return settled;
 }
 
 void writer_stop(struct writer *w, uint32_t timeout_ms)

@@ -23,7 +23,7 @@ struct write_job {
     struct response response;
     struct checkin checkin;
     struct checkin_request request;
-    uint64_t seq; /* set by writer_request_checkin */
+    uint64_t seq; /* set by writer_submit */
 };
 
 struct writer;
@@ -32,7 +32,17 @@ struct writer *writer_start(struct store *s);
 /* Stops the thread after the queue drained or timeout_ms passed; records
  * still queued then are logged (they were never acknowledged durably). */
 void writer_stop(struct writer *w, uint32_t timeout_ms);
-void writer_submit(struct writer *w, const struct write_job *job);
+/* Queues a record; returns its sequence number (see writer_state). Every
+ * job that ends or fails pushes an SDL_USEREVENT, so the loop wakes. */
+uint64_t writer_submit(struct writer *w, const struct write_job *job);
+
+enum writer_state {
+    WRITER_QUEUED,  /* waiting, not tried yet */
+    WRITER_STORED,  /* committed durably */
+    WRITER_FAILING, /* it, or one before it, failed; kept and retried */
+};
+/* Where the job with sequence number seq stands. */
+enum writer_state writer_state(struct writer *w, uint64_t seq);
 /* Asks for a check-in (store_checkin) off the UI thread. It is tried once:
  * a failure is reported to the citizen, who was told nothing yet. Returns a
  * number to collect the result with. */
@@ -46,5 +56,8 @@ size_t writer_pending(struct writer *w, uint64_t *oldest_ms);
 size_t writer_failures(struct writer *w, char *why, size_t cap);
 /* Waits (real time) until the queue is empty or timeout_ms passed. */
 bool writer_drain(struct writer *w, uint32_t timeout_ms);
+/* Waits (real time) until every job has an answer: stored, or failing (a
+ * failing job stays queued and is retried). False after timeout_ms. */
+bool writer_settle(struct writer *w, uint32_t timeout_ms);
 
 #endif

@@ -160,6 +160,41 @@ for lang in ("da", "ar"):
     compare_shots(shots)
     shutil.rmtree(d)
 
+# 8. Truthful acknowledgement: the thank-you says "saved" only once the store
+#    committed the answer. With the store's disk failing every fsync
+#    (tests/shim/faultfs.so preloaded), the last answer brings a plain "not
+#    saved yet" instead, never survey.thanks, and the kiosk still goes home.
+def faultfs_preload():
+    shim = os.path.join(os.path.dirname(KIOSK), "tests", "faultfs.so")
+    ldd = subprocess.run(["ldd", KIOSK], capture_output=True, text=True).stdout
+    if "libasan" in ldd:
+        asan = subprocess.run(["gcc", "-print-file-name=libasan.so"], capture_output=True,
+                              text=True).stdout.strip()
+        return asan + " " + shim
+    return shim
+
+
+d, data = new_survey_store()
+log = os.path.join(d, "faults.log")
+env = dict(ENV, LD_PRELOAD=faultfs_preload(), FAULTFS_PREFIX=data, FAULTFS_FSYNC_EIO="1",
+           FAULTFS_LOG=log)
+shots = os.path.join(d, "shots")
+r = kiosk(data, complete([5, 4, 3, 2]).replace("expect survey.thanks\n", "") +
+          "expect survey.failed\nexpect-gone survey.thanks\nexpect-text Dit svar er ikke gemt endnu\n"
+          "expect-no-text Dit svar er gemt – uden dit navn.\nshot survey-failed-da\n"
+          "wait 9000\nexpect home.survey\n", env=env, shots=shots)
+check(r.returncode == 0, "failing store: the survey says the answer is not saved: %s" % r.stderr)
+check(os.path.exists(log) and "EIO" in open(log).read(), "the fault shim made the store fail")
+compare_shots(shots)
+shutil.rmtree(d)
+d, data = new_survey_store()
+r = kiosk(data, complete([5, 4, 3, 2]) + "expect-gone survey.failed\nexpect-gone survey.saving\n"
+          "expect-text Dit svar er gemt – uden dit navn.\n")
+check(r.returncode == 0, "working store: the thank-you says the answer is saved: %s" % r.stderr)
+got = responses(data)
+check(got is not None and len(got) == 1, "and it is in the store: %s" % got)
+shutil.rmtree(d)
+
 # 7. 1 000 surveys in a row, then export: 1 000 rows, unique ids, readable by
 #    a CSV reader that knows nothing of skranke, Danish letters intact.
 n = int(os.environ.get("SKRANKE_SURVEY_COUNT", "1000"))

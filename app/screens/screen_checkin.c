@@ -42,17 +42,33 @@ static struct {
     int n_sessions, session;
     char errands[MAX_ERRANDS][STORE_TEXT_MAX + 1];
     int n_errands;
-    uint64_t seq, asked_at, until;
+    uint64_t seq;
+    bool wait_shown; /* the answer took long enough to say "one moment" */
     struct checkin_result res;
     int rc;
     char msg_key[32], msg_sub_key[32], msg_text[8], msg_sub_text[8];
     time_t limited_until;
+    struct timer t_home, t_wait, t_count;
 } ck;
 
 static void forget(struct app *a)
 {
-    (void)a;
+    app_cancel(a, &ck.t_home);
+    app_cancel(a, &ck.t_wait);
+    app_cancel(a, &ck.t_count);
     memset(&ck, 0, sizeof ck);
+}
+
+static void go_home(struct app *a, struct timer *t)
+{
+    (void)t;
+    app_privacy_reset(a);
+}
+
+/* A result stays ms, then the kiosk goes home by itself. */
+static void home_after(struct app *a, uint64_t ms)
+{
+    app_after(a, &ck.t_home, ms, go_home);
 }
 
 static void today(const struct app *a, char date[11], char hhmm[6])
@@ -80,7 +96,7 @@ static void message(struct app *a, const char *key, const char *sub, const char 
     snprintf(ck.msg_sub_key, sizeof ck.msg_sub_key, "%s", sub ? sub : "");
     snprintf(ck.msg_text, sizeof ck.msg_text, "%s", text ? text : "");
     ck.view = MESSAGE;
-    ck.until = a->now + RESULT_MS;
+    home_after(a, RESULT_MS);
     a->dirty = true;
 }
 
@@ -148,6 +164,30 @@ static void enter(struct app *a)
         open_kind(a, CHECKIN_WALKIN);
 }
 
+static void show_wait(struct app *a, struct timer *t)
+{
+    (void)t;
+    if (ck.view == WAITING) {
+        ck.wait_shown = true;
+        a->dirty = true;
+    }
+}
+
+/* While check-ins are paused: the countdown, then the code pad again. */
+static void count_down(struct app *a, struct timer *t)
+{
+    if (ck.view != MESSAGE || !ck.limited_until)
+        return;
+    if (app_wall(a) >= ck.limited_until) {
+        ck.limited_until = 0;
+        ck.view = CODE;
+        ck.banner_key[0] = '\0';
+    } else {
+        app_after(a, t, 1000 - a->now % 1000, count_down);
+    }
+    a->dirty = true;
+}
+
 static void ask(struct app *a, int errand)
 {
     struct checkin_request q;
@@ -166,7 +206,8 @@ static void ask(struct app *a, int errand)
     q.early_min = (int)store_config_long(a->store, "checkin_early_min");
     q.late_min = (int)store_config_long(a->store, "checkin_late_min");
     ck.seq = writer_request_checkin(a->writer, &q);
-    ck.asked_at = a->now;
+    ck.wait_shown = false;
+    app_after(a, &ck.t_wait, WAIT_SHOW_MS, show_wait);
     ck.view = WAITING;
     memset(&q, 0, sizeof q);
     a->dirty = true;
@@ -180,7 +221,7 @@ static void hhmm_minus(const char *t, int minutes, char out[6])
     snprintf(out, 6, "%02d:%02d", (total / 60) % 100, total % 60);
 }
 
-static void answered(struct app *a)
+static void show_answer(struct app *a)
 {
     struct checkin_result *r = &ck.res;
     if (ck.rc != STORE_OK) {
@@ -195,7 +236,7 @@ static void answered(struct app *a)
             return;
         }
         ck.view = ck.kind == CHECKIN_WALKIN ? TICKET : RESULT;
-        ck.until = a->now + (ck.kind == CHECKIN_WALKIN ? TICKET_MS : RESULT_MS);
+        home_after(a, ck.kind == CHECKIN_WALKIN ? TICKET_MS : RESULT_MS);
         break;
     case CHECKIN_LATE:
         message(a, "checkin.late", "checkin.late.sub", r->appointment.time);
@@ -220,7 +261,8 @@ static void answered(struct app *a)
         ck.len = 0;
         ck.code[0] = '\0';
         message(a, "checkin.limited", "checkin.limited.sub", NULL);
-        ck.until = 0; /* stays until the pause is over */
+        app_cancel(a, &ck.t_home); /* stays until the pause is over */
+        count_down(a, &ck.t_count);
         return;
     case CHECKIN_NO_SCHEDULE:
         message(a, "checkin.no_schedule", "checkin.no_schedule.sub", NULL);
@@ -300,38 +342,13 @@ static void tap(struct app *a, const char *id)
     }
 }
 
-static void tick(struct app *a)
+/* The writer answered: a check-in that was asked for has its result. */
+static void answered(struct app *a)
 {
-    if (ck.view == WAITING) {
-        if (writer_checkin_result(a->writer, ck.seq, &ck.rc, &ck.res))
-            answered(a);
-        else if (a->now >= ck.asked_at + WAIT_SHOW_MS)
-            a->dirty = true;
-        return;
+    if (ck.view == WAITING && writer_checkin_result(a->writer, ck.seq, &ck.rc, &ck.res)) {
+        app_cancel(a, &ck.t_wait);
+        show_answer(a);
     }
-    if (ck.view == MESSAGE && ck.limited_until) {
-        if (app_wall(a) >= ck.limited_until) {
-            ck.limited_until = 0;
-            ck.view = CODE;
-            ck.banner_key[0] = '\0';
-        }
-        a->dirty = true; /* the countdown */
-        return;
-    }
-    if ((ck.view == RESULT || ck.view == TICKET || ck.view == MESSAGE) && ck.until &&
-        a->now >= ck.until)
-        app_privacy_reset(a);
-}
-
-static uint64_t next_wake(const struct app *a)
-{
-    if (ck.view == WAITING)
-        return a->now + 16;
-    if (ck.view == MESSAGE && ck.limited_until)
-        return a->now + 1000 - a->now % 1000;
-    if ((ck.view == RESULT || ck.view == TICKET || ck.view == MESSAGE) && ck.until)
-        return ck.until;
-    return 0;
 }
 
 /* ---- drawing ---- */
@@ -568,7 +585,7 @@ static void draw(struct app *a, struct ui *ui)
     case SESSIONS: draw_sessions(a, ui, top); break;
     case ERRANDS: draw_errands(a, ui, top); break;
     case WAITING:
-        if (a->now >= ck.asked_at + WAIT_SHOW_MS)
+        if (ck.wait_shown)
             centered(ui, NULL, top + ui_px(ui, 20), T(a, "checkin.wait"), 5, true);
         break;
     case RESULT: draw_result(a, ui, top); break;
@@ -599,6 +616,5 @@ const struct screen screen_checkin = {
     .warm = warm,
     .tap = tap,
     .forget = forget,
-    .next_wake = next_wake,
-    .tick = tick,
+    .answered = answered,
 };

@@ -43,7 +43,6 @@ static struct {
     char d_posted[11], d_deadline[11], d_url[2048], *d_summary;
     int d_hours, d_kind;
     QRcode *qr;
-    uint64_t last_anim;
 } jb = {.chooser = CHOOSE_NONE};
 
 static void close_detail(void)
@@ -535,29 +534,6 @@ static void draw(struct app *a, struct ui *ui)
         draw_chooser(a, ui);
 }
 
-static bool moving(void)
-{
-    return jb.list.velocity != 0 || jb.summary.velocity != 0 || jb.choices.velocity != 0;
-}
-
-static uint64_t next_wake(const struct app *a)
-{
-    return moving() ? a->now + 16 : 0;
-}
-
-static void tick(struct app *a)
-{
-    if (!moving()) {
-        jb.last_anim = a->now;
-        return;
-    }
-    float dt = (float)(a->now - jb.last_anim) / 1000.0f;
-    jb.last_anim = a->now;
-    struct ui_list *lists[3] = {&jb.list, &jb.summary, &jb.choices};
-    if (dt > 0 && ui_animate(&a->ui, lists, 3, dt > 0.1f ? 0.1f : dt))
-        a->dirty = true;
-}
-
 /* The search with its keyboard. */
 static void warm(struct app *a, struct ui *ui)
 {
@@ -573,6 +549,4 @@ const struct screen screen_jobs = {
     .warm = warm,
     .tap = tap,
     .forget = forget,
-    .next_wake = next_wake,
-    .tick = tick,
 };

@@ -7,7 +7,12 @@
  * Import and export run on a worker thread, so the screen keeps drawing; a
  * progress bar shows when the work takes longer than a second, and the end
  * is a plain result: what came in or went out, and for a refused file which
- * file and why.
+ * file and why. The worker's end wakes the loop (an SDL_USEREVENT), and the
+ * thread is joined then, never while drawing.
+ *
+ * Drawing reads only this file's state: the status lines and the settings
+ * are loaded when their view opens or changes, and the stick is looked for
+ * once a second by a timer.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +60,16 @@ static struct {
     /* Adding a unit or an errand: which list, and the name being typed. */
     const char *edit_key;
     char edit[STORE_TEXT_MAX + 1];
+    /* The status view's lines and the settings, as loaded. */
+    struct {
+        char text[600];
+        bool warn;
+    } status[8];
+    int n_status;
+    char cfg_languages[256], cfg_kinds[128], cfg_lists[2][4096];
+    long cfg_idle;
+    bool working; /* the worker's result is not collected yet */
+    struct timer t_scan, t_progress;
 } st;
 
 static const char *D(const char *key)
@@ -78,7 +93,8 @@ static void wait_worker(void)
 
 static void forget(struct app *a)
 {
-    (void)a;
+    app_cancel(a, &st.t_scan);
+    app_cancel(a, &st.t_progress);
     wait_worker();
     memset(st.pin, 0, sizeof st.pin);
     memset(st.first_pin, 0, sizeof st.first_pin);
@@ -94,7 +110,30 @@ static void scan(struct app *a)
     store_config_get(a->store, "usb_root", &root);
     st.have_stick = usb_find(root.data, st.stick, sizeof st.stick);
     buf_free(&root);
-    st.next_scan = a->now + 1000;
+}
+
+/* Once a second, on the menu: has a stick come or gone? */
+static void scan_fire(struct app *a, struct timer *t)
+{
+    if (st.view == MENU) {
+        bool had = st.have_stick;
+        scan(a);
+        if (had != st.have_stick) {
+            a->dirty = true;
+            log_msg("staff", st.have_stick ? "USB stick found: %s" : "USB stick gone%s",
+                    st.have_stick ? st.stick : "");
+        }
+    }
+    app_after(a, t, 1000, scan_fire);
+}
+
+/* The progress bar moves while the worker runs. */
+static void progress_fire(struct app *a, struct timer *t)
+{
+    if (!SDL_AtomicGet(&st.running))
+        return;
+    a->dirty = true;
+    app_after(a, t, 50, progress_fire);
 }
 
 static void enter(struct app *a)
@@ -107,6 +146,7 @@ static void enter(struct app *a)
     else if (pr.locked)
         note(D("staff.pin.locked"), true);
     scan(a);
+    app_after(a, &st.t_scan, 1000, scan_fire);
 }
 
 /* ---- the worker ---- */
@@ -214,6 +254,8 @@ static void start(struct app *a, enum staff_job job, uint32_t seq)
     SDL_AtomicSet(&st.total, 0);
     SDL_AtomicSet(&st.running, 1);
     st.view = WORK;
+    st.working = true;
+    app_after(a, &st.t_progress, 50, progress_fire);
     const char *nt = getenv("SKRANKE_NO_THREADS");
     if (nt && strcmp(nt, "1") == 0) {
         work(NULL); /* see writer.c: emulators without working threads */
@@ -222,9 +264,46 @@ static void start(struct app *a, enum staff_job job, uint32_t seq)
     st.thread = SDL_CreateThread(work, "skranke-staff", NULL);
     if (!st.thread) {
         SDL_AtomicSet(&st.running, 0);
+        st.working = false;
         add_result(false, SDL_GetError());
     }
     a->dirty = true;
+}
+
+static void load_status(struct app *a);
+
+/* The settings the settings view shows, read when it opens and after each
+ * change. */
+static void load_settings(struct app *a)
+{
+    struct buf v;
+    buf_init(&v);
+    store_config_get(a->store, "languages", &v);
+    snprintf(st.cfg_languages, sizeof st.cfg_languages, "%s", v.data);
+    store_config_get(a->store, "checkin_kinds", &v);
+    snprintf(st.cfg_kinds, sizeof st.cfg_kinds, "%s", v.data);
+    static const char *const lists[2] = {"units", "errands"};
+    for (int l = 0; l < 2; l++) {
+        store_config_get(a->store, lists[l], &v);
+        snprintf(st.cfg_lists[l], sizeof st.cfg_lists[l], "%s", v.data);
+    }
+    st.cfg_idle = store_config_long(a->store, "idle_timeout_s");
+    buf_free(&v);
+}
+
+/* The worker ended (or the writer has news): join it, collect. */
+static void answered(struct app *a)
+{
+    if (st.working && !SDL_AtomicGet(&st.running)) {
+        wait_worker();
+        st.working = false;
+        app_cancel(a, &st.t_progress);
+        a->dirty = true;
+    }
+    if (st.view == STATUS) {
+        load_status(a);
+        a->dirty = true;
+    }
 }
 
 /* ---- taps ---- */
@@ -333,9 +412,8 @@ static void pin_key(const char *id, char *pin)
     }
 }
 
-static void tap(struct app *a, const char *id)
+static void tap_view(struct app *a, const char *id)
 {
-    a->dirty = true;
     if (strcmp(id, "staff.leave") == 0) {
         app_privacy_reset(a);
         return;
@@ -419,6 +497,7 @@ static void tap(struct app *a, const char *id)
         scan(a);
         start(a, JOB_EXPORT, 0);
     } else if (strcmp(id, "staff.status") == 0) {
+        load_status(a);
         st.view = STATUS;
     } else if (strcmp(id, "staff.reexport") == 0) {
         st.n_seqs = 0;
@@ -461,6 +540,14 @@ static void tap(struct app *a, const char *id)
         st.pin_step = 0;
         memset(st.pin, 0, sizeof st.pin);
     }
+}
+
+static void tap(struct app *a, const char *id)
+{
+    a->dirty = true;
+    tap_view(a, id);
+    if (st.view == SETTINGS)
+        load_settings(a); /* as it is now, after whatever the tap changed */
 }
 
 /* ---- drawing ---- */
@@ -517,7 +604,18 @@ static void collect_schedule(const struct schedule_info *i, void *ctx)
                i->appointments, i->sessions);
 }
 
-static void draw_status(struct app *a, struct ui *ui, int y)
+static void status_line(struct buf *b, bool warn)
+{
+    if (st.n_status < (int)(sizeof st.status / sizeof *st.status)) {
+        snprintf(st.status[st.n_status].text, sizeof st.status[0].text, "%s", b->data);
+        st.status[st.n_status++].warn = warn;
+    }
+    buf_clear(b);
+}
+
+/* Reads what the status view shows (store and writer), once per opening
+ * and when the writer has news. */
+static void load_status(struct app *a)
 {
     struct store_status s;
     struct jobs_info ji;
@@ -527,11 +625,10 @@ static void draw_status(struct app *a, struct ui *ui, int y)
     store_status(a->store, &s);
     store_jobs_info(a->store, &ji);
     store_foreach_schedule(a->store, collect_schedule, &sched);
-    ui_register(ui, "staff.status.view", (struct rect){0, y, ui->w, ui->h - y}, UI_LABEL, false, NULL);
+    st.n_status = 0;
     buf_printf(&b, "Venter på eksport: %zu svar, %zu check-ins", s.responses_waiting,
                s.checkins_waiting);
-    y += line(ui, y, b.data, 3.4f, true, UI_TEXT);
-    buf_clear(&b);
+    status_line(&b, false);
     if (s.last_export.seq) {
         char when[21];
         clock_rfc3339(s.last_export.created_at, when);
@@ -540,26 +637,21 @@ static void draw_status(struct app *a, struct ui *ui, int y)
     } else {
         buf_puts(&b, "Seneste eksport: ingen endnu");
     }
-    y += line(ui, y, b.data, 3, false, UI_TEXT);
-    buf_clear(&b);
+    status_line(&b, false);
     buf_printf(&b, "Lager: %.1f MiB brugt af %.0f MiB (loft %.0f MiB)", s.map_used / 1048576.0,
                s.map_size / 1048576.0, s.map_max / 1048576.0);
-    y += line(ui, y, b.data, 3, false, UI_TEXT);
-    buf_clear(&b);
+    status_line(&b, false);
     buf_printf(&b, "Program: %s", sched.len ? sched.data : "intet hentet");
-    y += line(ui, y, b.data, 3, false, UI_TEXT);
-    buf_clear(&b);
+    status_line(&b, false);
     if (ji.generated_at) {
         long days = (long)((app_wall(a) - ji.generated_at) / 86400);
         buf_printf(&b, "Jobdata: %zu job fra pakken %s, %ld dage gamle", ji.count, ji.batch_id, days);
     } else {
         buf_puts(&b, "Jobdata: ingen hentet");
     }
-    y += line(ui, y, b.data, 3, false, UI_TEXT);
-    buf_clear(&b);
+    status_line(&b, false);
     buf_printf(&b, "Version: %s (dataformat %u)", SKRANKE_VERSION, s.format_version);
-    y += line(ui, y, b.data, 3, false, UI_TEXT);
-    buf_clear(&b);
+    status_line(&b, false);
     char why[200] = "";
     size_t fails = a->writer ? writer_failures(a->writer, why, sizeof why) : 0;
     size_t waiting = a->writer ? writer_pending(a->writer, NULL) : 0;
@@ -568,16 +660,23 @@ static void draw_status(struct app *a, struct ui *ui, int y)
                    fails, why, waiting);
     else
         buf_puts(&b, "Fejl: ingen");
-    line(ui, y, b.data, 3, fails != 0, fails ? UI_WARN_TEXT : UI_TEXT);
+    status_line(&b, fails != 0);
     buf_free(&b);
     buf_free(&sched);
+}
+
+static void draw_status(struct ui *ui, int y)
+{
+    ui_register(ui, "staff.status.view", (struct rect){0, y, ui->w, ui->h - y}, UI_LABEL, false, NULL);
+    for (int i = 0; i < st.n_status; i++)
+        y += line(ui, y, st.status[i].text, i == 0 ? 3.4f : 3, i == 0 || st.status[i].warn,
+                  st.status[i].warn ? UI_WARN_TEXT : UI_TEXT);
 }
 
 static void draw_work(struct app *a, struct ui *ui, int y)
 {
     int m = ui_px(ui, 4), W = ui->w;
-    bool running = SDL_AtomicGet(&st.running);
-    if (running) {
+    if (st.working) {
         y += line(ui, y, D("staff.working"), 4, true, UI_TEXT);
         if (a->now >= st.started + PROGRESS_AFTER_MS) {
             int total = SDL_AtomicGet(&st.total), done = SDL_AtomicGet(&st.done_count);
@@ -592,7 +691,6 @@ static void draw_work(struct app *a, struct ui *ui, int y)
         }
         return;
     }
-    wait_worker();
     ui_register(ui, "staff.result", (struct rect){0, y, W, ui->h - y}, UI_LABEL, false, NULL);
     for (int i = 0; i < st.n_results; i++)
         y += line(ui, y, st.results[i].text, 3, true, st.results[i].ok ? UI_TEXT : UI_WARN_TEXT);
@@ -638,14 +736,13 @@ static void draw_reexport(struct ui *ui, int y)
     }
 }
 
-static void draw_settings(struct app *a, struct ui *ui, int y)
+static void draw_settings(struct ui *ui, int y)
 {
     int m = ui_px(ui, 4), gap = ui_px(ui, 1.2f), bh = ui_px(ui, 8), bw = ui_px(ui, 28);
     struct buf v;
     buf_init(&v);
     y += draw_note(ui, y);
     y += line(ui, y, D("staff.settings.languages"), 3.0f, true, UI_TEXT);
-    store_config_get(a->store, "languages", &v);
     int x = m;
     for (int i = 0; i < i18n_count(); i++) {
         const char *code = i18n_code(i);
@@ -655,7 +752,7 @@ static void draw_settings(struct app *a, struct ui *ui, int y)
         snprintf(want, sizeof want, ",%s,", code);
         struct buf wrapped;
         buf_init(&wrapped);
-        buf_printf(&wrapped, ",%s,", v.data);
+        buf_printf(&wrapped, ",%s,", st.cfg_languages);
         bool on = strstr(wrapped.data, want) != NULL;
         buf_free(&wrapped);
         ui_button(ui, id, (struct rect){x, y, bw, bh}, i18n_get(code, "@name"), NULL,
@@ -664,19 +761,18 @@ static void draw_settings(struct app *a, struct ui *ui, int y)
     }
     y += bh + 2 * gap;
     y += line(ui, y, D("staff.settings.kinds"), 3.0f, true, UI_TEXT);
-    store_config_get(a->store, "checkin_kinds", &v);
     static const char *const kinds[3] = {"appointment", "session", "walkin"};
     static const char *const names[3] = {"Aftaler", "Hold", "Uden aftale"};
     for (int i = 0; i < 3; i++) {
         char id[UI_ID_MAX];
         snprintf(id, sizeof id, "staff.set.kind.%s", kinds[i]);
         ui_button(ui, id, (struct rect){m + i * (bw + gap), y, bw, bh}, names[i], NULL,
-                  strstr(v.data, kinds[i]) ? BTN_SELECTED : BTN_SECONDARY);
+                  strstr(st.cfg_kinds, kinds[i]) ? BTN_SELECTED : BTN_SECONDARY);
     }
     y += bh + 2 * gap;
     y += line(ui, y, D("staff.settings.idle"), 3.0f, true, UI_TEXT);
     char secs[16];
-    snprintf(secs, sizeof secs, "%ld", store_config_long(a->store, "idle_timeout_s"));
+    snprintf(secs, sizeof secs, "%ld", st.cfg_idle);
     ui_button(ui, "staff.set.idle.minus", (struct rect){m, y, bh, bh}, "-", NULL, BTN_SECONDARY);
     struct text_style ts = {ui_px(ui, 4), true, UI_TEXT};
     ui_text(ui, "staff.set.idle", (struct rect){m + bh + gap, y, bw, bh}, secs, &ts, ALIGN_CENTER, false,
@@ -688,7 +784,8 @@ static void draw_settings(struct app *a, struct ui *ui, int y)
     static const char *const titles[2] = {"staff.settings.units", "staff.settings.errands"};
     for (int l = 0; l < 2; l++) {
         y += line(ui, y, D(titles[l]), 3.0f, true, UI_TEXT);
-        store_config_get(a->store, lists[l], &v);
+        buf_clear(&v);
+        buf_puts(&v, st.cfg_lists[l]);
         int cx = m, i = 0;
         char *save = NULL;
         for (char *t = strtok_r(v.data, ",", &save);; t = strtok_r(NULL, ",", &save)) {
@@ -755,42 +852,13 @@ static void draw(struct app *a, struct ui *ui)
         draw_pin(ui, y, D(st.pin_step ? "staff.changepin.again" : "staff.changepin.new"));
         break;
     case MENU: draw_menu(a, ui, y); break;
-    case STATUS: draw_status(a, ui, y); break;
+    case STATUS: draw_status(ui, y); break;
     case WORK: draw_work(a, ui, y); break;
     case REEXPORT: draw_reexport(ui, y); break;
-    case SETTINGS: draw_settings(a, ui, y); break;
+    case SETTINGS: draw_settings(ui, y); break;
     case EDIT: draw_edit(a, ui, y); break;
     }
     ui->rtl = saved;
-}
-
-static uint64_t next_wake(const struct app *a)
-{
-    uint64_t idle = a->last_input + STAFF_IDLE_MS;
-    uint64_t next = st.view == MENU ? st.next_scan : idle;
-    if (SDL_AtomicGet(&st.running))
-        next = a->now + 50;
-    return next < idle ? next : idle;
-}
-
-static void tick(struct app *a)
-{
-    if (a->now >= a->last_input + STAFF_IDLE_MS) {
-        if (!SDL_AtomicGet(&st.running))
-            app_privacy_reset(a); /* staff walked away */
-        return;
-    }
-    if (st.view == MENU && a->now >= st.next_scan) {
-        bool had = st.have_stick;
-        scan(a);
-        if (had != st.have_stick) {
-            a->dirty = true;
-            log_msg("staff", st.have_stick ? "USB stick found: %s" : "USB stick gone%s",
-                    st.have_stick ? st.stick : "");
-        }
-    }
-    if (st.view == WORK)
-        a->dirty = true;
 }
 
 static bool busy(const struct app *a)
@@ -805,8 +873,8 @@ const struct screen screen_staff = {
     .draw = draw,
     .tap = tap,
     .forget = forget,
-    .next_wake = next_wake,
-    .tick = tick,
+    .answered = answered,
     .busy = busy,
     .staff = true,
+    .idle_ms = STAFF_IDLE_MS,
 };

@@ -8,6 +8,10 @@
  * background writer and the state is wiped. Leaving early (home, idle)
  * wipes the state and nothing is written or logged.
  *
+ * The thank-you says the answer is saved only once the writer committed it
+ * (until then it says it is saving; if storing fails, it says so plainly,
+ * and the writer keeps the answer and retries).
+ *
  * A double tap must not answer two statements: a tap that starts within
  * DEBOUNCE_MS of a statement appearing is ignored.
  */
@@ -33,7 +37,10 @@ static struct {
     bool unit_chosen;
     char units[MAX_UNITS][STORE_TEXT_MAX + 1];
     int n_units;
-    uint64_t shown_at, thanks_until;
+    uint64_t shown_at;
+    uint64_t seq; /* the writer's number for the response sent */
+    enum writer_state saved;
+    struct timer t_home;
 } sv;
 
 static void show(struct app *a, enum step s)
@@ -45,8 +52,14 @@ static void show(struct app *a, enum step s)
 
 static void forget(struct app *a)
 {
-    (void)a;
+    app_cancel(a, &sv.t_home);
     memset(&sv, 0, sizeof sv);
+}
+
+static void go_home(struct app *a, struct timer *t)
+{
+    (void)t;
+    app_privacy_reset(a);
 }
 
 static void load_units(struct app *a)
@@ -85,13 +98,30 @@ static void finish(struct app *a)
     snprintf(r->unit, sizeof r->unit, "%s", sv.unit);
     snprintf(r->language, sizeof r->language, "%s", a->lang);
     memcpy(r->answers, sv.answers, sizeof r->answers);
-    writer_submit(a->writer, &job);
+    sv.seq = app_store(a, &job);
+    sv.saved = WRITER_QUEUED;
     memset(&job, 0, sizeof job);
     /* The answers are on their way to the store; keep nothing here. */
     memset(sv.answers, 0, sizeof sv.answers);
     memset(sv.answered, 0, sizeof sv.answered);
-    sv.thanks_until = a->now + THANKS_MS;
+    /* Home after THANKS_MS even if the store never answers: the writer
+     * keeps the answer, and the next citizen must not wait. */
+    app_after(a, &sv.t_home, THANKS_MS, go_home);
     show(a, THANKS);
+}
+
+/* The writer answered: saved (the thank-you stays THANKS_MS from now), or
+ * failing (said plainly). */
+static void answered(struct app *a)
+{
+    if (sv.step != THANKS || sv.saved == WRITER_STORED)
+        return;
+    enum writer_state now = writer_state(a->writer, sv.seq);
+    if (now == sv.saved)
+        return;
+    sv.saved = now;
+    app_after(a, &sv.t_home, THANKS_MS, go_home);
+    a->dirty = true;
 }
 
 static void tap(struct app *a, const char *id)
@@ -291,13 +321,24 @@ static void draw_thanks(struct app *a, struct ui *ui)
 {
     int m = ui_px(ui, 4), W = ui->w, H = ui->h;
     struct rect r = {m, H / 2 - ui_px(ui, 16), W - 2 * m, ui_px(ui, 32)};
-    ui_register(ui, "survey.thanks", r, UI_LABEL, false, T(a, "survey.thanks"));
-    smiley(ui, (float)W / 2, (float)(r.y - ui_px(ui, 8)), (float)ui_px(ui, 8), 5);
-    struct text_style big = {ui_px(ui, 7), true, UI_TEXT}, sub = {ui_px(ui, 3.8f), false, UI_TEXT};
-    ui_text(ui, NULL, (struct rect){r.x, r.y + ui_px(ui, 4), r.w, ui_px(ui, 12)},
-            T(a, "survey.thanks"), &big, ALIGN_CENTER, true, true);
-    ui_text(ui, NULL, (struct rect){r.x, r.y + ui_px(ui, 17), r.w, ui_px(ui, 8)},
-            T(a, "survey.thanks.sub"), &sub, ALIGN_CENTER, true, true);
+    /* The thank-you (survey.thanks) only once the answer is stored. */
+    const char *id = sv.saved == WRITER_STORED    ? "survey.thanks"
+                     : sv.saved == WRITER_FAILING ? "survey.failed"
+                                                  : "survey.saving";
+    const char *title = sv.saved == WRITER_FAILING ? "survey.failed" : "survey.thanks";
+    const char *sub = sv.saved == WRITER_STORED    ? "survey.thanks.sub"
+                      : sv.saved == WRITER_FAILING ? "survey.failed.sub"
+                                                   : "survey.saving";
+    ui_register(ui, id, r, UI_LABEL, false, T(a, title));
+    if (sv.saved != WRITER_FAILING)
+        smiley(ui, (float)W / 2, (float)(r.y - ui_px(ui, 8)), (float)ui_px(ui, 8), 5);
+    struct text_style big = {ui_px(ui, 7), true, UI_TEXT}, small = {ui_px(ui, 3.8f), false, UI_TEXT};
+    if (sv.saved == WRITER_FAILING)
+        small.color = UI_WARN_TEXT;
+    ui_text(ui, NULL, (struct rect){r.x, r.y + ui_px(ui, 4), r.w, ui_px(ui, 12)}, T(a, title), &big,
+            ALIGN_CENTER, true, true);
+    ui_text(ui, NULL, (struct rect){r.x, r.y + ui_px(ui, 17), r.w, ui_px(ui, 8)}, T(a, sub), &small,
+            ALIGN_CENTER, true, true);
 }
 
 static void draw(struct app *a, struct ui *ui)
@@ -313,18 +354,6 @@ static void draw(struct app *a, struct ui *ui)
     case UNIT: draw_units(a, ui, top); break;
     default: draw_question(a, ui, top); break;
     }
-}
-
-static uint64_t next_wake(const struct app *a)
-{
-    (void)a;
-    return sv.step == THANKS ? sv.thanks_until : 0;
-}
-
-static void tick(struct app *a)
-{
-    if (sv.step == THANKS && a->now >= sv.thanks_until)
-        app_privacy_reset(a);
 }
 
 /* The list of units (when asked) and the first question: its faces are
@@ -345,6 +374,5 @@ const struct screen screen_survey = {
     .warm = warm,
     .tap = tap,
     .forget = forget,
-    .next_wake = next_wake,
-    .tick = tick,
+    .answered = answered,
 };
