@@ -1,7 +1,14 @@
 /*
- * writer.c — the background writer; see writer.h. A fixed ring of jobs under
- * one SDL mutex; the thread takes the oldest, writes it with the mutex
- * released, and removes it only after the store acknowledged it.
+ * writer.c — the background writer; see writer.h.
+ *
+ * New jobs wait in a fixed ring under one SDL mutex; the thread takes the
+ * oldest and runs it with the mutex released. Every job gets an answer:
+ * a check-in request is tried once and its result (success or the failure)
+ * is kept for the screen to collect; a record (response, check-in) that
+ * the store refuses moves to a separate retry list, so the jobs behind it
+ * are not held up, and the list is retried every RETRY_MS. A record leaves
+ * the writer only after the store acknowledged it. Every answer pushes an
+ * SDL_USEREVENT, so the loop wakes and the screen can show it.
  */
 #include "writer.h"
 
@@ -14,7 +21,14 @@
 #include "util.h"
 
 #define QUEUE 256
+#define RETRY_MAX 256
+#define RESULTS 16
 #define RETRY_MS 5000
+
+struct pending {
+    struct write_job job;
+    uint64_t submitted; /* SDL ticks */
+};
 
 struct writer {
     struct store *store;
@@ -22,66 +36,121 @@ struct writer {
     SDL_Thread *thread;
     SDL_mutex *lock;
     SDL_cond *wake, *idle;
-    struct write_job jobs[QUEUE];
-    uint64_t submitted[QUEUE];
+    struct pending queue[QUEUE];
     size_t head, count;
+    bool busy;                       /* the thread runs a job from the queue */
+    struct pending retry[RETRY_MAX]; /* records the store refused so far */
+    size_t n_retry;
+    uint64_t next_retry;
     bool stop;
     size_t failures;
     char why[200];
-    uint64_t next_seq, done_seq;
-    uint64_t stored_seq;  /* every job up to this one has ended (FIFO) */
-    uint64_t failing_seq; /* the head, while its last try failed */
-    int done_rc;
-    struct checkin_result done;
+    uint64_t next_seq;
+    struct {
+        uint64_t seq;
+        int rc;
+        struct checkin_result res;
+    } results[RESULTS]; /* answers to check-in requests, newest overwrite */
+    size_t next_result;
 };
 
-/* Runs the job at the head of the queue (lock held on entry and exit).
- * Returns false when it failed and should be retried later. */
-static bool run_head(struct writer *w)
+static void wake_loop(void)
 {
-    struct write_job job = w->jobs[w->head];
+    SDL_Event e = {.type = SDL_USEREVENT};
+    SDL_PushEvent(&e);
+}
+
+/* Stores one record; false when the store refused it (worth a retry). */
+static bool store_record(struct writer *w, const struct write_job *job)
+{
+    int rc = job->kind == WRITE_RESPONSE ? store_put_response(w->store, &job->response)
+                                         : store_put_checkin(w->store, &job->checkin);
+    if (rc == STORE_OK)
+        return true;
+    if (rc == STORE_EEXIST || rc == STORE_EINVAL) {
+        /* EEXIST: written before a retry; EINVAL: a bug upstream, retrying
+         * cannot help. Either way it is logged. */
+        log_msg("writer", "record not stored again: %s", store_strerror(rc));
+        return true;
+    }
+    SDL_LockMutex(w->lock);
+    w->failures++;
+    snprintf(w->why, sizeof w->why, "%s", store_strerror(rc));
     SDL_UnlockMutex(w->lock);
-    if (job.kind == WRITE_CHECKIN_REQUEST) {
-        struct checkin_result res;
-        int rc = store_checkin(w->store, &job.request, &res);
-        SDL_LockMutex(w->lock);
-        w->done = res;
-        w->done_rc = rc;
-        w->done_seq = job.seq;
+    log_msg("writer", "a record could not be stored, kept for a retry: %s",
+            store_strerror(rc));
+    return false;
+}
+
+/* Runs the job at the head of the queue (lock held on entry and exit). */
+static void run_head(struct writer *w)
+{
+    struct pending p = w->queue[w->head];
+    w->busy = true;
+    SDL_UnlockMutex(w->lock);
+    bool stored = true;
+    struct checkin_result res;
+    int rc = 0;
+    if (p.job.kind == WRITE_CHECKIN_REQUEST) {
+        rc = store_checkin(w->store, &p.job.request, &res);
+        if (rc)
+            log_msg("writer", "a check-in could not be made: %s", store_strerror(rc));
+    } else {
+        stored = store_record(w, &p.job);
+    }
+    SDL_LockMutex(w->lock);
+    w->busy = false;
+    w->head = (w->head + 1) % QUEUE;
+    w->count--;
+    if (p.job.kind == WRITE_CHECKIN_REQUEST) {
+        size_t i = w->next_result++ % RESULTS;
+        w->results[i].seq = p.job.seq;
+        w->results[i].rc = rc;
+        w->results[i].res = res;
         if (rc) {
             w->failures++;
             snprintf(w->why, sizeof w->why, "%s", store_strerror(rc));
         }
-    } else {
-        int rc = job.kind == WRITE_RESPONSE ? store_put_response(w->store, &job.response)
-                                            : store_put_checkin(w->store, &job.checkin);
-        SDL_LockMutex(w->lock);
-        if (rc != STORE_OK && rc != STORE_EEXIST && rc != STORE_EINVAL) {
-            w->failures++;
-            snprintf(w->why, sizeof w->why, "%s", store_strerror(rc));
-            log_msg("writer", "a record could not be stored, retrying: %s", w->why);
-            if (w->failing_seq != job.seq) {
-                w->failing_seq = job.seq;
-                SDL_Event e = {.type = SDL_USEREVENT};
-                SDL_PushEvent(&e); /* the screen can say so */
-            }
-            return false;
-        }
-        if (rc != STORE_OK) {
-            /* EEXIST: written before a retry; EINVAL: a bug upstream,
-             * retrying cannot help. Either way it is logged. */
-            log_msg("writer", "record not stored again: %s", store_strerror(rc));
+    } else if (!stored) {
+        if (w->n_retry == 0)
+            w->next_retry = SDL_GetTicks64() + RETRY_MS;
+        if (w->n_retry < RETRY_MAX) {
+            w->retry[w->n_retry++] = p;
+        } else {
+            /* The retry list is full: keep the record at the front of the
+             * queue instead; nothing is ever dropped. */
+            w->head = (w->head + QUEUE - 1) % QUEUE;
+            w->queue[w->head] = p;
+            w->count++;
         }
     }
-    w->head = (w->head + 1) % QUEUE;
-    w->count--;
-    w->stored_seq = job.seq;
-    w->failing_seq = 0;
-    if (!w->count)
-        SDL_CondBroadcast(w->idle);
-    SDL_Event e = {.type = SDL_USEREVENT};
-    SDL_PushEvent(&e); /* wake the loop: a screen may be waiting for this */
-    return true;
+    memset(&p, 0, sizeof p);
+    SDL_CondBroadcast(w->idle);
+    wake_loop(); /* a screen may be waiting for this answer */
+}
+
+/* Tries every record of the retry list once (lock held on entry and exit). */
+static void run_retries(struct writer *w)
+{
+    for (size_t i = 0; i < w->n_retry;) {
+        struct pending p = w->retry[i];
+        w->busy = true;
+        SDL_UnlockMutex(w->lock);
+        bool stored = store_record(w, &p.job);
+        SDL_LockMutex(w->lock);
+        w->busy = false;
+        if (stored) {
+            memmove(&w->retry[i], &w->retry[i + 1], (w->n_retry - i - 1) * sizeof *w->retry);
+            w->n_retry--;
+            memset(&w->retry[w->n_retry], 0, sizeof *w->retry);
+            wake_loop();
+        } else {
+            i++;
+            break; /* the store still refuses: wait before the rest */
+        }
+    }
+    w->next_retry = SDL_GetTicks64() + RETRY_MS;
+    SDL_CondBroadcast(w->idle);
 }
 
 static int run(void *arg)
@@ -89,14 +158,22 @@ static int run(void *arg)
     struct writer *w = arg;
     SDL_LockMutex(w->lock);
     for (;;) {
-        while (!w->count && !w->stop)
-            SDL_CondWait(w->wake, w->lock);
-        if (!w->count && w->stop)
+        if (w->count) {
+            run_head(w);
+            continue;
+        }
+        if (w->n_retry && SDL_GetTicks64() >= w->next_retry && !w->stop) {
+            run_retries(w);
+            continue;
+        }
+        if (w->stop)
             break;
-        if (!run_head(w)) {
-            if (w->stop)
-                break;
-            SDL_CondWaitTimeout(w->wake, w->lock, RETRY_MS);
+        if (w->n_retry) {
+            uint64_t now = SDL_GetTicks64();
+            SDL_CondWaitTimeout(w->wake, w->lock,
+                                (Uint32)(w->next_retry > now ? w->next_retry - now : 1));
+        } else {
+            SDL_CondWait(w->wake, w->lock);
         }
     }
     SDL_CondBroadcast(w->idle);
@@ -130,15 +207,18 @@ uint64_t writer_submit(struct writer *w, const struct write_job *job)
     while (w->count == QUEUE) /* a full ring waits rather than drop */
         SDL_CondWaitTimeout(w->idle, w->lock, 100);
     size_t slot = (w->head + w->count) % QUEUE;
-    w->jobs[slot] = *job;
-    uint64_t seq = w->jobs[slot].seq = ++w->next_seq;
-    w->submitted[slot] = SDL_GetTicks64();
+    w->queue[slot].job = *job;
+    w->queue[slot].submitted = SDL_GetTicks64();
+    uint64_t seq = w->queue[slot].job.seq = ++w->next_seq;
     w->count++;
-    if (w->inline_mode)
-        while (w->count && run_head(w))
-            ;
-    else
+    if (w->inline_mode) {
+        while (w->count)
+            run_head(w);
+        if (w->n_retry && SDL_GetTicks64() >= w->next_retry)
+            run_retries(w);
+    } else {
         SDL_CondSignal(w->wake);
+    }
     SDL_UnlockMutex(w->lock);
     return seq;
 }
@@ -151,34 +231,46 @@ uint64_t writer_request_checkin(struct writer *w, const struct checkin_request *
     return seq;
 }
 
-enum writer_state writer_state(struct writer *w, uint64_t seq)
-{
-    SDL_LockMutex(w->lock);
-    enum writer_state s = seq <= w->stored_seq    ? WRITER_STORED
-                          : w->failing_seq && seq >= w->failing_seq ? WRITER_FAILING
-                                                  : WRITER_QUEUED;
-    SDL_UnlockMutex(w->lock);
-    return s;
-}
-
 bool writer_checkin_result(struct writer *w, uint64_t seq, int *rc, struct checkin_result *res)
 {
     SDL_LockMutex(w->lock);
-    bool ready = w->done_seq == seq;
-    if (ready) {
-        *rc = w->done_rc;
-        *res = w->done;
-    }
+    bool ready = false;
+    for (size_t i = 0; i < RESULTS && !ready; i++)
+        if (w->results[i].seq == seq) {
+            *rc = w->results[i].rc;
+            *res = w->results[i].res;
+            ready = true;
+        }
     SDL_UnlockMutex(w->lock);
     return ready;
+}
+
+enum writer_state writer_state(struct writer *w, uint64_t seq)
+{
+    enum writer_state s = WRITER_STORED;
+    SDL_LockMutex(w->lock);
+    for (size_t i = 0; i < w->n_retry; i++)
+        if (w->retry[i].job.seq == seq)
+            s = WRITER_FAILING;
+    for (size_t i = 0; i < w->count; i++)
+        if (w->queue[(w->head + i) % QUEUE].job.seq == seq)
+            s = WRITER_QUEUED;
+    SDL_UnlockMutex(w->lock);
+    return s;
 }
 
 size_t writer_pending(struct writer *w, uint64_t *oldest_ms)
 {
     SDL_LockMutex(w->lock);
-    size_t n = w->count;
+    size_t n = w->count + w->n_retry;
+    uint64_t oldest = UINT64_MAX;
+    if (w->count)
+        oldest = w->queue[w->head].submitted;
+    for (size_t i = 0; i < w->n_retry; i++)
+        if (w->retry[i].submitted < oldest)
+            oldest = w->retry[i].submitted;
     if (oldest_ms)
-        *oldest_ms = n ? w->submitted[w->head] : 0;
+        *oldest_ms = n ? oldest : 0;
     SDL_UnlockMutex(w->lock);
     return n;
 }
@@ -193,26 +285,49 @@ size_t writer_failures(struct writer *w, char *why, size_t cap)
     return n;
 }
 
-bool writer_drain(struct writer *w, uint32_t timeout_ms)
+/* Waits until done(w) holds (lock held) or timeout_ms passed. */
+static bool wait_until(struct writer *w, uint32_t timeout_ms, bool (*done)(const struct writer *))
 {
     uint64_t end = SDL_GetTicks64() + timeout_ms;
     SDL_LockMutex(w->lock);
-    while (w->count && SDL_GetTicks64() < end)
-        SDL_CondWaitTimeout(w->idle, w->lock, 50);
-    bool empty = w->count == 0;
+    while (!done(w) && SDL_GetTicks64() < end)
+        SDL_CondWaitTimeout(w->idle, w->lock, 20);
+    bool ok = done(w);
     SDL_UnlockMutex(w->lock);
-    return empty;
+    return ok;
+}
+
+static bool all_stored(const struct writer *w)
+{
+    return w->count == 0 && w->n_retry == 0 && !w->busy;
+}
+
+static bool all_answered(const struct writer *w)
+{
+    return w->count == 0 && !w->busy;
+}
+
+bool writer_drain(struct writer *w, uint32_t timeout_ms)
+{
+    if (w->inline_mode) {
+        SDL_LockMutex(w->lock);
+        if (w->n_retry)
+            run_retries(w);
+        SDL_UnlockMutex(w->lock);
+    } else {
+        SDL_LockMutex(w->lock);
+        if (w->n_retry) {
+            w->next_retry = 0; /* someone waits: retry now */
+            SDL_CondSignal(w->wake);
+        }
+        SDL_UnlockMutex(w->lock);
+    }
+    return wait_until(w, timeout_ms, all_stored);
 }
 
 bool writer_settle(struct writer *w, uint32_t timeout_ms)
 {
-    uint64_t end = SDL_GetTicks64() + timeout_ms;
-    SDL_LockMutex(w->lock);
-    while (w->count && !w->failing_seq && SDL_GetTicks64() < end)
-        SDL_CondWaitTimeout(w->idle, w->lock, 20);
-    bool settled = w->count == 0 || w->failing_seq != 0;
-    SDL_UnlockMutex(w->lock);
-    return settled;
+    return wait_until(w, timeout_ms, all_answered);
 }
 
 void writer_stop(struct writer *w, uint32_t timeout_ms)
@@ -222,8 +337,9 @@ void writer_stop(struct writer *w, uint32_t timeout_ms)
     writer_drain(w, timeout_ms);
     SDL_LockMutex(w->lock);
     w->stop = true;
-    if (w->count)
-        log_msg("writer", "%zu record(s) could not be stored before shutdown", w->count);
+    if (w->count || w->n_retry)
+        log_msg("writer", "%zu record(s) could not be stored before shutdown",
+                w->count + w->n_retry);
     SDL_CondSignal(w->wake);
     SDL_UnlockMutex(w->lock);
     if (w->thread)
@@ -232,6 +348,7 @@ void writer_stop(struct writer *w, uint32_t timeout_ms)
     SDL_DestroyCond(w->idle);
     SDL_DestroyMutex(w->lock);
     /* Answers lived here; leave nothing readable in freed memory. */
-    memset(w->jobs, 0, sizeof w->jobs);
+    memset(w->queue, 0, sizeof w->queue);
+    memset(w->retry, 0, sizeof w->retry);
     free(w);
 }

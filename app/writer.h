@@ -2,10 +2,12 @@
  * writer.h — stores citizens' records off the UI thread.
  *
  * The UI submits a record and moves on at once; a background thread writes
- * it through the store's durable path. A write that fails (disk full, I/O
- * error) is kept in memory, retried every few seconds, and reported: it is
- * never silently dropped. writer_stop() waits for the queue (bounded) so
- * that a clean shutdown loses nothing.
+ * it through the store's durable path. Every job is answered: a check-in
+ * request with its result or its failure, a record with "stored" or, when
+ * the store refuses it (disk full, I/O error), "failing": it is then kept
+ * in memory on a retry list, retried every few seconds and reported, never
+ * silently dropped, and never in the way of the jobs after it.
+ * writer_stop() waits (bounded) so that a clean shutdown loses nothing.
  */
 #ifndef SKRANKE_WRITER_H
 #define SKRANKE_WRITER_H
@@ -39,7 +41,7 @@ uint64_t writer_submit(struct writer *w, const struct write_job *job);
 enum writer_state {
     WRITER_QUEUED,  /* waiting, not tried yet */
     WRITER_STORED,  /* committed durably */
-    WRITER_FAILING, /* it, or one before it, failed; kept and retried */
+    WRITER_FAILING, /* the store refused it; kept and retried */
 };
 /* Where the job with sequence number seq stands. */
 enum writer_state writer_state(struct writer *w, uint64_t seq);
@@ -57,7 +59,7 @@ size_t writer_failures(struct writer *w, char *why, size_t cap);
 /* Waits (real time) until the queue is empty or timeout_ms passed. */
 bool writer_drain(struct writer *w, uint32_t timeout_ms);
 /* Waits (real time) until every job has an answer: stored, or failing (a
- * failing job stays queued and is retried). False after timeout_ms. */
+ * failing record stays on the retry list). False after timeout_ms. */
 bool writer_settle(struct writer *w, uint32_t timeout_ms);
 
 #endif

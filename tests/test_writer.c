@@ -2,7 +2,9 @@
  * test_writer.c — the background writer never drops a citizen's answer: when
  * the store refuses (full at its ceiling) the record stays queued, the
  * failure is counted with its reason, and the record lands on a later retry
- * once there is room.
+ * once there is room. A failing record is never in the way: a check-in
+ * asked for behind it gets its answer at once, and each job's state
+ * (queued, stored, failing) is what the screens show.
  */
 #include "test.h"
 
@@ -74,6 +76,39 @@ int main(void)
     CHECK(writer_pending(w, &oldest) >= 1);
     CHECK(!writer_drain(w, 1000)); /* it cannot be stored yet */
 
+    /* More answers are refused: their state says so (the survey shows it).
+     * (The store may still find room for one now and then.) */
+    uint64_t refused = 0;
+    for (int i = 0; i < 50 && !refused; i++) {
+        job.response = make();
+        uint64_t seq = writer_submit(w, &job);
+        submitted++;
+        CHECK(writer_settle(w, 5000));
+        if (writer_state(w, seq) == WRITER_FAILING)
+            refused = seq;
+    }
+    CHECK(refused != 0);
+
+    /* A citizen checking in behind the failing records gets an answer (here
+     * the store's own refusal) within a second, not after the retries. */
+    struct checkin_request q = {.kind = CHECKIN_WALKIN, .now = 1764000000, .early_min = 60,
+                                .late_min = 30};
+    strcpy(q.site, "demo-site");
+    strcpy(q.date, "2026-11-24");
+    strcpy(q.time, "10:00");
+    strcpy(q.errand, "Andet");
+    uint64_t asked = writer_request_checkin(w, &q);
+    int crc = -1;
+    struct checkin_result res;
+    bool answered = false;
+    for (int i = 0; i < 100 && !answered; i++) {
+        answered = writer_checkin_result(w, asked, &crc, &res);
+        if (!answered)
+            SDL_Delay(10);
+    }
+    CHECK(answered);
+    CHECK(writer_state(w, refused) != WRITER_QUEUED); /* failing, or stored by a retry */
+
     /* Staff raise the ceiling; the next retry stores the waiting answer. */
     struct buf why2;
     buf_init(&why2);
@@ -82,6 +117,7 @@ int main(void)
     size_t after = 0;
     store_foreach_response(s, count, &after);
     CHECK(after == n + (size_t)submitted); /* every answer, none dropped */
+    CHECK(writer_state(w, refused) == WRITER_STORED);
     writer_stop(w, 1000);
     store_close(s);
     buf_free(&why2);

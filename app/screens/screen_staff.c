@@ -83,24 +83,32 @@ static void note(const char *text, bool bad)
     st.note_bad = bad;
 }
 
-static void wait_worker(void)
+/* Lets go of the worker thread: a finished one is joined; one still
+ * running is detached and finishes on its own (an import or export is not
+ * cut off halfway), so leaving staff mode never waits for it. */
+static void release_worker(void)
 {
-    if (st.thread) {
+    if (!st.thread)
+        return;
+    if (SDL_AtomicGet(&st.running))
+        SDL_DetachThread(st.thread);
+    else
         SDL_WaitThread(st.thread, NULL);
-        st.thread = NULL;
-    }
+    st.thread = NULL;
 }
 
 static void forget(struct app *a)
 {
     app_cancel(a, &st.t_scan);
     app_cancel(a, &st.t_progress);
-    wait_worker();
+    release_worker();
     memset(st.pin, 0, sizeof st.pin);
     memset(st.first_pin, 0, sizeof st.first_pin);
     st.view = PIN;
     st.note[0] = '\0';
-    st.n_results = 0;
+    st.working = false;
+    if (!SDL_AtomicGet(&st.running))
+        st.n_results = 0; /* a running worker still writes them */
 }
 
 static void scan(struct app *a)
@@ -239,7 +247,13 @@ static int work(void *arg)
 
 static void start(struct app *a, enum staff_job job, uint32_t seq)
 {
-    wait_worker();
+    release_worker();
+    if (SDL_AtomicGet(&st.running)) {
+        /* Left during an import or export, and back before it ended. */
+        note(D("staff.busy"), true);
+        a->dirty = true;
+        return;
+    }
     if (!st.have_stick) {
         note(D("staff.usb.none"), true);
         a->dirty = true;
@@ -295,7 +309,7 @@ static void load_settings(struct app *a)
 static void answered(struct app *a)
 {
     if (st.working && !SDL_AtomicGet(&st.running)) {
-        wait_worker();
+        release_worker();
         st.working = false;
         app_cancel(a, &st.t_progress);
         a->dirty = true;
