@@ -272,6 +272,8 @@ int script_run(struct app *a, const char *path, const char *shots)
     }
     char line[4096];
     int lineno = 0, rc = 0;
+    const char *tr = getenv("SKRANKE_SCRIPT_TRACE");
+    bool trace = tr && strcmp(tr, "1") == 0;
     loop_turn(a); /* the first frame */
     while (!a->quit && fgets(line, sizeof line, f)) {
         lineno++;
@@ -281,10 +283,18 @@ int script_run(struct app *a, const char *path, const char *shots)
             t++;
         if (!*t || *t == '#')
             continue;
+        char done[sizeof line];
+        snprintf(done, sizeof done, "%s", t);
         if (!run_line(a, t, shots)) {
             fprintf(stderr, "%s:%d: %s\n", path, lineno, err);
             rc = 1;
             break;
+        }
+        if (trace) {
+            /* The moment a line held: a test that kills the kiosk knows
+             * what had been on screen by then. */
+            printf("ok %d %s\n", lineno, done);
+            fflush(stdout);
         }
         if (a->writer && !writer_settle(a->writer, 10000)) {
             fprintf(stderr, "%s:%d: the store did not answer within 10 s\n", path, lineno);

@@ -3,7 +3,9 @@
  * taps, drags, typing, waits and checks against the kiosk on a virtual
  * clock. Beyond the format's commands it knows three checks for privacy
  * tests: `expect-gone ID`, `expect-no-text TEXT` and `expect-not-cached
- * TEXT` (no rendered text in the cache contains TEXT).
+ * TEXT` (no rendered text in the cache contains TEXT). With
+ * SKRANKE_SCRIPT_TRACE=1 it prints "ok LINE TEXT" on standard output as
+ * each line holds (for tests that kill the kiosk mid-script).
  */
 #ifndef SKRANKE_SCRIPT_H
 #define SKRANKE_SCRIPT_H
@@ -14,7 +16,7 @@
  * Returns 0 when every line succeeded, else 1 after printing
  * "FILE:LINE: reason" for the first failed line. */
 int script_run(struct app *a, const char *path, const char *shots_dir);
-/* Saves the current frame as a PNG. False (logged) on failure. */
+/* Saves the frame last presented as a PNG. False (logged) on failure. */
 bool script_shot(struct app *a, const char *path);
 
 #endif

@@ -1,5 +1,12 @@
 /*
  * usb.c — the stick reader; see usb.h.
+ *
+ * Listing an inbox reads every name in it (names cost next to nothing) up
+ * to NAMES_MAX, but opens only names ending in .json, at most as many as
+ * the caller has room for. Whatever is not looked at is said, in the last
+ * entry of the list: how many batches did not fit, or that the folder has
+ * more entries than the kiosk reads, so a good batch is never skipped
+ * without a word.
  */
 #define _GNU_SOURCE
 #include "usb.h"
@@ -91,52 +98,79 @@ static int by_name(const void *a, const void *b)
     return strcmp(((const struct usb_file *)a)->name, ((const struct usb_file *)b)->name);
 }
 
+#define NAMES_MAX 1000000
+
+/* Fills f for the batch name in the open inbox d (path inbox/name). */
+static void look_at(struct usb_file *f, DIR *d, const char *inbox, const char *name)
+{
+    memset(f, 0, sizeof *f);
+    if (!plain_name(name)) {
+        snprintf(f->name, sizeof f->name, "(a file with an unreadable name)");
+        snprintf(f->why, sizeof f->why, "the name has characters that are not allowed");
+        return;
+    }
+    snprintf(f->name, sizeof f->name, "%s", name);
+    if (!join(f->path, sizeof f->path, inbox, name)) {
+        snprintf(f->why, sizeof f->why, "the path is too long");
+        return;
+    }
+    int fd = openat(dirfd(d), name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0) {
+        snprintf(f->why, sizeof f->why, "%s",
+                 errno == ELOOP ? "a link, not a file" : strerror(errno));
+    } else if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+        snprintf(f->why, sizeof f->why, "not a regular file");
+    } else if ((uint64_t)st.st_size > BATCH_JOBS_MAX_BYTES) {
+        snprintf(f->why, sizeof f->why, "too large (%lld MiB; at most %u MiB)",
+                 (long long)(st.st_size >> 20), BATCH_JOBS_MAX_BYTES >> 20);
+    } else {
+        f->ok = true;
+    }
+    if (fd >= 0)
+        close(fd);
+}
+
 size_t usb_list_inbox(const char *dir, struct usb_file *files, size_t max)
 {
     char inbox[4096];
-    if (!join(inbox, sizeof inbox, dir, "inbox") || !real_dir(inbox))
+    if (!max || !join(inbox, sizeof inbox, dir, "inbox") || !real_dir(inbox))
         return 0;
     DIR *d = opendir(inbox);
     if (!d)
         return 0;
-    size_t n = 0;
-    int seen = 0;
+    size_t n = 0, left_out = 0, seen = 0;
+    bool cut = false;
     struct dirent *e;
-    while (n < max && (e = readdir(d)) && seen++ < USB_SCAN_MAX) {
+    while ((e = readdir(d))) {
+        if (++seen > NAMES_MAX) {
+            cut = true;
+            break;
+        }
         const char *name = e->d_name;
         size_t len = strlen(name);
         if (name[0] == '.' || len < 6 || strcmp(name + len - 5, ".json") != 0)
             continue; /* signatures and anything else are not batches */
-        struct usb_file *f = &files[n++];
-        memset(f, 0, sizeof *f);
-        if (!plain_name(name)) {
-            snprintf(f->name, sizeof f->name, "(a file with an unreadable name)");
-            snprintf(f->why, sizeof f->why, "the name has characters that are not allowed");
-            continue;
-        }
-        snprintf(f->name, sizeof f->name, "%s", name);
-        if (!join(f->path, sizeof f->path, inbox, name)) {
-            snprintf(f->why, sizeof f->why, "the path is too long");
-            continue;
-        }
-        int fd = openat(dirfd(d), name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-        struct stat st;
-        if (fd < 0) {
-            snprintf(f->why, sizeof f->why, "%s",
-                     errno == ELOOP ? "a link, not a file" : strerror(errno));
-        } else if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-            snprintf(f->why, sizeof f->why, "not a regular file");
-        } else if ((uint64_t)st.st_size > BATCH_JOBS_MAX_BYTES) {
-            snprintf(f->why, sizeof f->why, "too large (%lld MiB; at most %u MiB)",
-                     (long long)(st.st_size >> 20), BATCH_JOBS_MAX_BYTES >> 20);
-        } else {
-            f->ok = true;
-        }
-        if (fd >= 0)
-            close(fd);
+        if (n + 1 < max)
+            look_at(&files[n++], d, inbox, name);
+        else
+            left_out++;
     }
     closedir(d);
     qsort(files, n, sizeof *files, by_name);
+    if (left_out || cut) {
+        struct usb_file *f = &files[n++];
+        memset(f, 0, sizeof *f);
+        snprintf(f->name, sizeof f->name, "skranke/inbox");
+        if (cut)
+            snprintf(f->why, sizeof f->why,
+                     "more than %d entries: the rest were not looked at; keep fewer files in "
+                     "the inbox", NAMES_MAX);
+        else
+            snprintf(f->why, sizeof f->why,
+                     "%zu more batches were not read (at most %zu at a time); import these, "
+                     "then the rest", left_out, max - 1);
+    }
     return n;
 }
 

@@ -17,6 +17,7 @@
 #ifndef SKRANKE_BATCH_H
 #define SKRANKE_BATCH_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "store.h"
@@ -38,6 +39,7 @@ struct batch_header {
     char site[STORE_SITE_MAX + 1];   /* schedule */
     char date[11];                   /* schedule */
     int generated_line, generated_col; /* where generated_at stands */
+    int site_line, site_col, date_line, date_col; /* schedule: where site and date stand */
 };
 
 /* Receives validated records. A callback that returns non-zero stops the
@@ -67,12 +69,28 @@ int batch_parse(const struct batch_input *in, const struct batch_sink *sink, str
 struct import_result {
     struct batch_header header;
     size_t jobs, appointments, sessions;
+    bool older; /* older than the batch loaded: refused, or taken with accept_older */
 };
 
 /* Imports one batch file into the store in one transaction. STORE_EINVAL
- * with err set when refused (nothing changed); other STORE_E* on failure. */
+ * with err set when refused (nothing changed); other STORE_E* on failure.
+ * Besides the format it refuses a batch made more than
+ * BATCH_FUTURE_MAX_S after the kiosk's clock, a schedule for another site
+ * (the `site` setting) or for a day already past, and a batch older than
+ * the one loaded (res->older set). */
 int batch_import_file(struct store *s, const char *path, struct import_result *res,
                       struct buf *err);
+
+#define BATCH_FUTURE_MAX_S (24 * 3600)
+
+struct batch_import_opts {
+    time_t now;        /* the kiosk's clock; 0 = clock_now() */
+    bool accept_older; /* take a batch older than the loaded one (res->older says so) */
+};
+
+/* batch_import_file with options; opts may be NULL (the defaults). */
+int batch_import_file_opts(struct store *s, const char *path, const struct batch_import_opts *opts,
+                           struct import_result *res, struct buf *err);
 
 struct export_result {
     uint32_t seq;
@@ -80,10 +98,15 @@ struct export_result {
     size_t responses, checkins;
 };
 
-/* Writes every record waiting for export as a new batch under outdir, reads
- * it back, and only then marks the records exported. With seq > 0, writes
- * batch seq again with the same records and marks nothing. On failure err
- * says why and no record is marked. */
+/* Writes every record waiting for export as a new batch under outdir (a
+ * real folder, not a link), reads it back, and only then marks the batch
+ * done and uses up its seq. The batch's records are decided in the store
+ * first: when a batch was decided and never verified (an export that
+ * failed, died or was pulled), that batch is written again instead, with
+ * the same seq and records. With seq > 0, writes batch seq again with the
+ * same records (a batch not yet verified becomes done when it verifies).
+ * On failure err says why (one sentence naming the file where there is
+ * one); nothing outside outdir is touched and the batch is not done. */
 int batch_export(struct store *s, const char *outdir, uint32_t seq, struct export_result *res,
                  struct buf *err);
 

@@ -28,6 +28,7 @@ struct import_ctx {
     struct buf *err;
     struct buf rec, key;
     time_t now;
+    bool accept_older;
 };
 
 static int fail_lmdb(struct import_ctx *c, int rc)
@@ -40,17 +41,66 @@ static int fail_lmdb(struct import_ctx *c, int rc)
     return rc;
 }
 
+/* A batch older than the loaded one: refused, unless the caller asked to
+ * go back to it (res->older tells either way). */
 static int older(struct import_ctx *c, time_t loaded, const char *what)
 {
+    c->res->older = true;
+    if (c->accept_older)
+        return 0;
     char a[21], b[21];
     clock_rfc3339(c->res->header.generated_at, a);
     clock_rfc3339(loaded, b);
     buf_clear(c->err);
     buf_printf(c->err,
                "%s:%d:%d: generated_at: this batch (%s) is older than the %s already loaded "
-               "(%s); nothing was changed",
+               "(%s); nothing was changed (to go back to it anyway: skranke-admin import "
+               "--accept-older)",
                c->path, c->res->header.generated_line, c->res->header.generated_col, a, what, b);
     return STORE_EINVAL;
+}
+
+/* The checks that need the kiosk: its clock and its site. A batch from
+ * more than a day in the future would lock out every later one; a
+ * schedule for another site or a day already past is never shown. */
+static int acceptable(struct import_ctx *c, const struct batch_header *h)
+{
+    char when[21], clock[21], today[11];
+    buf_clear(c->err);
+    if (h->generated_at > c->now + BATCH_FUTURE_MAX_S) {
+        clock_rfc3339(h->generated_at, when);
+        clock_rfc3339(c->now, clock);
+        buf_printf(c->err,
+                   "%s:%d:%d: generated_at: %s is more than 24 hours after this kiosk's clock "
+                   "(%s); check the clock of the kiosk or of the system that made the batch; "
+                   "nothing was changed",
+                   c->path, h->generated_line, h->generated_col, when, clock);
+        return STORE_EINVAL;
+    }
+    if (h->kind != BATCH_SCHEDULE)
+        return 0;
+    struct buf site;
+    buf_init(&site);
+    int rc = store_config_get_txn(c->s, c->txn, "site", &site);
+    if (rc == 0 && strcmp(site.data, h->site) != 0) {
+        buf_printf(c->err,
+                   "%s:%d:%d: site: this schedule is for site %s, but this kiosk is %s (the "
+                   "setting `site`); nothing was changed",
+                   c->path, h->site_line, h->site_col, h->site, site.data);
+        rc = STORE_EINVAL;
+    }
+    buf_free(&site);
+    if (rc)
+        return rc == STORE_EINVAL ? rc : fail_lmdb(c, rc);
+    clock_date(c->now, today);
+    if (strcmp(h->date, today) < 0) {
+        buf_printf(c->err,
+                   "%s:%d:%d: date: this schedule is for %s, a day already past (today is %s); "
+                   "nothing was changed",
+                   c->path, h->date_line, h->date_col, h->date, today);
+        return STORE_EINVAL;
+    }
+    return 0;
 }
 
 static int sink_begin(void *vctx, const struct batch_header *h, struct buf *err)
@@ -60,13 +110,15 @@ static int sink_begin(void *vctx, const struct batch_header *h, struct buf *err)
     struct store *s = c->s;
     c->res->header = *h;
     MDB_val v;
-    int rc;
+    int rc = acceptable(c, h);
+    if (rc)
+        return rc;
     if (h->kind == BATCH_JOBS) {
         rc = store_get_str(c->txn, s->dbi[DB_META], "jobs", &v);
         struct jobs_info info;
         if (rc == 0 && rec_decode_jobs_info(v.mv_data, v.mv_size, &info) &&
-            h->generated_at < info.generated_at)
-            return older(c, info.generated_at, "job openings");
+            h->generated_at < info.generated_at && older(c, info.generated_at, "job openings"))
+            return STORE_EINVAL;
         if (rc && rc != MDB_NOTFOUND)
             return fail_lmdb(c, rc);
         rc = mdb_drop(c->txn, s->dbi[DB_JOBS], 0);
@@ -82,8 +134,9 @@ static int sink_begin(void *vctx, const struct batch_header *h, struct buf *err)
     rc = mdb_get(c->txn, s->dbi[DB_META], &k, &v);
     struct schedule_info info;
     if (rc == 0 && rec_decode_schedule_info(v.mv_data, v.mv_size, &info) &&
-        h->generated_at < info.generated_at)
-        return older(c, info.generated_at, "schedule for this site and day");
+        h->generated_at < info.generated_at &&
+        older(c, info.generated_at, "schedule for this site and day"))
+        return STORE_EINVAL;
     if (rc && rc != MDB_NOTFOUND)
         return fail_lmdb(c, rc);
     buf_clear(&c->key);
@@ -192,15 +245,30 @@ static int import_txn(struct store *s, MDB_txn *txn, void *vctx)
 int batch_import_file(struct store *s, const char *path, struct import_result *res,
                       struct buf *err)
 {
+    return batch_import_file_opts(s, path, NULL, res, err);
+}
+
+int batch_import_file_opts(struct store *s, const char *path, const struct batch_import_opts *opts,
+                           struct import_result *res, struct buf *err)
+{
     buf_clear(err);
+    /* Not through a link, not blocking on a FIFO or device, and bounded by
+     * its size before a byte is read. */
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
-        buf_printf(err, "%s: cannot open: %s", path, strerror(errno));
+        buf_printf(err, "%s: cannot open: %s", path,
+                   errno == ELOOP ? "a link, not a file; refused" : strerror(errno));
         return STORE_EINVAL;
     }
     struct stat st;
     if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-        buf_printf(err, "%s: not a regular file", path);
+        buf_printf(err, "%s: not a regular file; refused", path);
+        close(fd);
+        return STORE_EINVAL;
+    }
+    if ((uint64_t)st.st_size > BATCH_JOBS_MAX_BYTES) {
+        buf_printf(err, "%s: too large (%llu MiB; a batch is at most %u MiB); refused", path,
+                   (unsigned long long)(st.st_size >> 20), BATCH_JOBS_MAX_BYTES >> 20);
         close(fd);
         return STORE_EINVAL;
     }
@@ -217,7 +285,8 @@ int batch_import_file(struct store *s, const char *path, struct import_result *r
         buf_init(&why);
         buf_printf(&sig, "%s.minisig", path);
         int vrc = STORE_EINVAL;
-        if (access(sig.data, F_OK) != 0)
+        struct stat sst;
+        if (fstatat(AT_FDCWD, sig.data, &sst, AT_SYMLINK_NOFOLLOW) != 0)
             buf_printf(err, "%s: not signed (no %s); this kiosk takes only batches signed with a "
                             "trusted key", path, sig.data);
         else if ((vrc = minisign_verify_fd(fd, sig.data, trusted, n, &why)) != 0)
@@ -238,7 +307,8 @@ int batch_import_file(struct store *s, const char *path, struct import_result *r
         return STORE_EIO;
     }
     struct import_ctx c = {.s = s, .path = path, .f = f, .res = res, .err = err,
-                           .now = clock_now()};
+                           .now = opts && opts->now ? opts->now : clock_now(),
+                           .accept_older = opts && opts->accept_older};
     buf_init(&c.rec);
     buf_init(&c.key);
     int rc = store_write(s, import_txn, &c);

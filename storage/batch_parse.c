@@ -6,6 +6,11 @@
  * the sink as plain structs. Duplicate ids are caught with an open-addressing
  * set that remembers where each id was first seen, so the message can say
  * which two records clash.
+ *
+ * Beyond the format, every text is screened for what must never reach a
+ * public screen: bidi control characters (they make a text display as
+ * something else) and anything that looks like a CPR number; `host` must be
+ * a first name (PRODUCT.md: no CPR number is ever stored).
  */
 #define _GNU_SOURCE
 #include "batch.h"
@@ -146,7 +151,9 @@ static bool open_reader(struct parser *p)
     return true;
 }
 
-enum field_kind { F_LINE, F_TEXT, F_DATE, F_TIME, F_URL, F_CODE, F_ID, F_LANG, F_HOURS, F_KIND };
+enum field_kind {
+    F_LINE, F_TEXT, F_NAME, F_DATE, F_TIME, F_URL, F_CODE, F_ID, F_LANG, F_HOURS, F_KIND
+};
 
 struct field_spec {
     const char *name;
@@ -176,6 +183,116 @@ static bool has_control(const char *s, bool allow_breaks)
     return false;
 }
 
+static bool digits_at(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+static int two(const char *s)
+{
+    return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/* Whether s holds something shaped like a CPR number: 6 digits, an optional
+ * '-', 4 digits (the regex \d{6}-?\d{4}). Strict (schedules) takes any match,
+ * even inside a longer run of digits. Otherwise (job ads, which are public
+ * and may carry long reference numbers) the match must stand alone, not
+ * inside a longer run of digits, and begin with a day and month a CPR
+ * number can have (DD 01-31, or 61-91 for a substitute number; MM 01-12). */
+static bool looks_like_cpr(const char *s, bool strict)
+{
+    for (const char *q = s; *q; q++) {
+        if (!digits_at(q, 6))
+            continue;
+        const char *tail = q[6] == '-' ? q + 7 : q + 6;
+        if (!digits_at(tail, 4))
+            continue;
+        if (strict)
+            return true;
+        int day = two(q), month = two(q + 2);
+        bool alone = (q == s || q[-1] < '0' || q[-1] > '9') && (tail[4] < '0' || tail[4] > '9');
+        bool date = ((day >= 1 && day <= 31) || (day >= 61 && day <= 91)) && month >= 1 &&
+                    month <= 12;
+        if (alone && date)
+            return true;
+    }
+    return false;
+}
+
+/* Whether s holds a bidi control: U+202A-U+202E or U+2066-U+2069. */
+static bool has_bidi(const char *s)
+{
+    for (const char *q = strchr(s, '\xE2'); q; q = strchr(q + 1, '\xE2')) {
+        const unsigned char *u = (const unsigned char *)q;
+        if ((u[1] == 0x80 && u[2] >= 0xAA && u[2] <= 0xAE) ||
+            (u[1] == 0x81 && u[2] >= 0xA6 && u[2] <= 0xA9))
+            return true;
+    }
+    return false;
+}
+
+/* Why text s (from a batch of kind) may not be taken, or NULL. */
+static const char *forbidden_text(const char *s, enum batch_kind kind)
+{
+    if (has_bidi(s))
+        return "contains a bidi control character (U+202A-U+202E, U+2066-U+2069), which "
+               "can make a text display as something else";
+    if (looks_like_cpr(s, kind == BATCH_SCHEDULE))
+        return "contains what looks like a CPR number; a batch must never carry one";
+    return NULL;
+}
+
+/* One code point of s at *i (valid UTF-8), advancing *i. */
+static uint32_t next_cp(const char *s, size_t *i)
+{
+    const unsigned char *u = (const unsigned char *)s + *i;
+    size_t n = u[0] < 0x80 ? 1 : (u[0] & 0xE0) == 0xC0 ? 2 : (u[0] & 0xF0) == 0xE0 ? 3 : 4;
+    uint32_t cp = n == 1 ? u[0] : u[0] & (0xFF >> (n + 1));
+    for (size_t k = 1; k < n; k++)
+        cp = cp << 6 | (u[k] & 0x3F);
+    *i += n;
+    return cp;
+}
+
+/* A letter of some script: ASCII letters and every code point from U+00C0
+ * up, except the blocks of digits, punctuation and symbols a name never
+ * holds. An approximation without Unicode tables, on the side of refusing. */
+static bool is_letter(uint32_t c)
+{
+    if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+        return true;
+    if (c < 0xC0 || c == 0xD7 || c == 0xF7)
+        return false;
+    return !((c >= 0x0660 && c <= 0x0669) || (c >= 0x06F0 && c <= 0x06F9) ||
+             (c >= 0x2000 && c <= 0x2BFF) || (c >= 0x3000 && c <= 0x303F) ||
+             (c >= 0xFE00 && c <= 0xFE6F) || (c >= 0xFF00 && c <= 0xFF20) || c >= 0x1F000);
+}
+
+/* A first name: one or two words of letters, one space between them; a '-'
+ * or an apostrophe may join letters inside a word (Anne-Marie, D'Angelo). */
+static bool is_first_name(const char *s)
+{
+    size_t i = 0, n = strlen(s);
+    int words = 0;
+    uint32_t prev = ' ';
+    while (i < n) {
+        uint32_t c = next_cp(s, &i);
+        if (is_letter(c)) {
+            words += prev == ' ';
+        } else if (c == ' ' || c == '-' || c == '\'' || c == 0x2019) {
+            if (!is_letter(prev) || i >= n)
+                return false; /* at the start, the end, or twice in a row */
+        } else {
+            return false;
+        }
+        prev = c;
+    }
+    return words <= 2;
+}
+
 static int enum_index(const char *s, const char *(*name)(int), int n)
 {
     for (int i = 1; i < n; i++)
@@ -199,9 +316,13 @@ static int check_field(struct parser *p, const char *prefix, const struct field_
     char *s = p->arena.data + v->off;
     size_t bytes = strlen(s), chars = utf8_count(s, bytes);
     int y, m, d;
+    const char *bad = forbidden_text(s, p->h.kind);
+    if (bad)
+        return refuse(p, v->line, v->col, PATH, "%s", bad);
     switch (f->kind) {
     case F_LINE:
     case F_TEXT:
+    case F_NAME:
         if (has_control(s, f->kind == F_TEXT))
             return refuse(p, v->line, v->col, PATH, "contains a control character%s",
                           f->kind == F_LINE ? " or line break" : "");
@@ -210,6 +331,11 @@ static int check_field(struct parser *p, const char *prefix, const struct field_
                           chars);
         if (f->required && strspn(s, " ") == bytes)
             return refuse(p, v->line, v->col, PATH, "must not be empty");
+        if (f->kind == F_NAME && !is_first_name(s))
+            return refuse(p, v->line, v->col, PATH,
+                          "\"%.60s\" is not a first name (one or two words of letters; no "
+                          "digits, commas or surnames)",
+                          s);
         return 0;
     case F_DATE:
         if (!parse_date(s, &y, &m, &d))
@@ -508,6 +634,11 @@ static int pass1(struct parser *p)
     if (p->h.kind == BATCH_JOBS && !arrays[0])
         return refuse(p, 1, 1, NULL, "the required field \"jobs\" is missing");
 
+    for (int k = T_BATCH_ID; k < T_N_SCALARS; k++) {
+        const char *bad = v[k].present ? forbidden_text(v[k].text, p->h.kind) : NULL;
+        if (bad)
+            return refuse(p, v[k].line, v[k].col, top_scalars[k], "%s", bad);
+    }
     const struct top_val *b = &v[T_BATCH_ID];
     if (!b->text[0] || strlen(b->text) >= sizeof p->h.batch_id || has_control(b->text, false))
         return refuse(p, b->line, b->col, "batch_id",
@@ -538,6 +669,10 @@ static int pass1(struct parser *p)
                           "\"%.60s\" is not a site id (letters, digits, '-', '_', '.')",
                           s->text);
         strcpy(p->h.site, s->text);
+        p->h.site_line = s->line;
+        p->h.site_col = s->col;
+        p->h.date_line = d->line;
+        p->h.date_col = d->col;
         int y, m, dd;
         if (!parse_date(d->text, &y, &m, &dd))
             return refuse(p, d->line, d->col, "date", "\"%.40s\" is not a date (YYYY-MM-DD)",
@@ -600,7 +735,7 @@ static int parse_job(struct parser *p, uint32_t index, int line, int col)
 static const struct field_spec appointment_fields[] = {
     {"code", true, F_CODE, 6},       {"time", true, F_TIME, 0},
     {"unit", false, F_LINE, 100},    {"place", false, F_LINE, 100},
-    {"host", false, F_LINE, 60},
+    {"host", false, F_NAME, 60},
 };
 enum { A_CODE, A_TIME, A_UNIT, A_PLACE, A_HOST, A_N };
 

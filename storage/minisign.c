@@ -44,30 +44,44 @@ bool minisign_parse_key(const char *base64, struct minisign_key *out)
     return true;
 }
 
-/* Reads a small text file (O_NOFOLLOW) whole. */
-static char *slurp(const char *path, size_t max, size_t *len, struct buf *why)
+/* Reads the small text file name (in dirfd, AT_FDCWD for a path) whole: a
+ * regular file of at most max bytes, never through a link, and opened
+ * without blocking, so a FIFO or a device on a stick cannot hang the kiosk. */
+static char *slurp_at(int dirfd, const char *name, size_t max, size_t *len, struct buf *why)
 {
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) || (size_t)st.st_size > max) {
-        buf_printf(why, "%s: %s", path,
-                   fd < 0 ? strerror(errno) : !S_ISREG(st.st_mode) ? "not a regular file"
-                                                                   : "too large");
+    bool regular = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    if (!regular || (size_t)st.st_size > max) {
+        buf_printf(why, "%s: %s", name,
+                   fd < 0 ? (errno == ELOOP ? "a link, not a file; refused" : strerror(errno))
+                   : !regular ? "not a regular file; refused"
+                              : "too large; refused");
         if (fd >= 0)
             close(fd);
         return NULL;
     }
     char *data = xmalloc((size_t)st.st_size + 1);
-    ssize_t n = read(fd, data, (size_t)st.st_size);
+    size_t got = 0;
+    ssize_t n = 0;
+    while (got < (size_t)st.st_size &&
+           ((n = read(fd, data + got, (size_t)st.st_size - got)) > 0 || (n < 0 && errno == EINTR)))
+        got += n > 0 ? (size_t)n : 0;
+    int rd = n < 0 ? errno : 0;
     close(fd);
-    if (n != st.st_size) {
-        buf_printf(why, "%s: cannot read", path);
+    if (got != (size_t)st.st_size) {
+        buf_printf(why, "%s: cannot read: %s", name, rd ? strerror(rd) : "it changed size");
         free(data);
         return NULL;
     }
-    data[n] = '\0';
-    *len = (size_t)n;
+    data[got] = '\0';
+    *len = got;
     return data;
+}
+
+static char *slurp(const char *path, size_t max, size_t *len, struct buf *why)
+{
+    return slurp_at(AT_FDCWD, path, max, len, why);
 }
 
 /* Splits text into lines (in place); returns the count, at most max. */
@@ -197,22 +211,30 @@ out:
     return rc;
 }
 
-static int write_new(const char *path, const char *text, mode_t mode, struct buf *why)
+static int write_new_at(int dirfd, const char *path, const char *text, mode_t mode,
+                        struct buf *why)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    int fd = openat(dirfd, path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
     if (fd < 0) {
         buf_printf(why, "%s: %s", path, strerror(errno));
         return STORE_EIO;
     }
     size_t len = strlen(text);
-    bool ok = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
-    close(fd);
-    if (!ok) {
-        buf_printf(why, "%s: cannot write", path);
-        unlink(path);
+    ssize_t n = write(fd, text, len);
+    int e = n < 0 ? errno : n != (ssize_t)len ? ENOSPC : fsync(fd) ? errno : 0;
+    if (close(fd) && !e)
+        e = errno;
+    if (e) {
+        buf_printf(why, "%s: cannot write: %s", path, strerror(e));
+        unlinkat(dirfd, path, 0);
         return STORE_EIO;
     }
     return 0;
+}
+
+static int write_new(const char *path, const char *text, mode_t mode, struct buf *why)
+{
+    return write_new_at(AT_FDCWD, path, text, mode, why);
 }
 
 static void checksum(const unsigned char id[8], const unsigned char sk[64], unsigned char out[32])
@@ -273,8 +295,8 @@ int minisign_keygen(const char *prefix, struct buf *pub_base64, struct buf *why)
     return rc;
 }
 
-int minisign_sign_file(const char *key_path, const char *path, const char *sig_path,
-                       const char *trusted_comment, struct buf *why)
+int minisign_sign_at(const char *key_path, int dirfd, const char *path, const char *sig_path,
+                     const char *trusted_comment, struct buf *why)
 {
     size_t len;
     char *text = slurp(key_path, 4096, &len, why), *l[3];
@@ -297,9 +319,12 @@ int minisign_sign_file(const char *key_path, const char *path, const char *sig_p
         buf_printf(why, "%s: the secret key is damaged (checksum)", key_path);
         goto out;
     }
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) {
-        buf_printf(why, "%s: %s", path, strerror(errno));
+    int fd = openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    struct stat fs;
+    if (fd < 0 || fstat(fd, &fs) || !S_ISREG(fs.st_mode)) {
+        buf_printf(why, "%s: %s", path, fd < 0 ? strerror(errno) : "not a regular file");
+        if (fd >= 0)
+            close(fd);
         rc = STORE_EIO;
         goto out;
     }
@@ -307,10 +332,18 @@ int minisign_sign_file(const char *key_path, const char *path, const char *sig_p
     unsigned char hash[64], chunk[65536];
     crypto_generichash_init(&st, NULL, 0, sizeof hash);
     ssize_t r;
-    while ((r = read(fd, chunk, sizeof chunk)) > 0)
-        crypto_generichash_update(&st, chunk, (size_t)r);
+    while ((r = read(fd, chunk, sizeof chunk)) > 0 || (r < 0 && errno == EINTR))
+        if (r > 0)
+            crypto_generichash_update(&st, chunk, (size_t)r);
+    int rd = r < 0 ? errno : 0;
     close(fd);
     crypto_generichash_final(&st, hash, sizeof hash);
+    if (rd) {
+        /* Never sign what was only partly read. */
+        buf_printf(why, "%s: cannot read: %s", path, strerror(rd));
+        rc = STORE_EIO;
+        goto out;
+    }
     unsigned char sig[74] = {'E', 'D'}, global[64];
     memcpy(sig + 2, sec + 54, 8);
     crypto_sign_detached(sig + 10, NULL, hash, sizeof hash, sec + 62);
@@ -329,8 +362,8 @@ int minisign_sign_file(const char *key_path, const char *path, const char *sig_p
     buf_init(&out);
     buf_printf(&out, "untrusted comment: signature from skranke kiosk key\n%s\ntrusted comment: %s\n%s\n",
                b_sig, trusted_comment, b_glob);
-    unlink(sig_path);
-    rc = write_new(sig_path, out.data, 0644, why);
+    unlinkat(dirfd, sig_path, 0);
+    rc = write_new_at(dirfd, sig_path, out.data, 0644, why);
     buf_free(&out);
 out:
     sodium_memzero(sec, sizeof sec);

@@ -9,6 +9,9 @@
  * (as `minisign -G -W` does), so `minisign -S -s` can use it as well, and a
  * public key file that `minisign -V -p` reads.
  *
+ * Files are opened without following links and without blocking, and read
+ * only when they are regular files within their size limit.
+ *
  * Caveats: signature files are at most 16 KiB; legacy ("Ed") signatures are
  * checked over the whole file in memory, so at most 64 MiB.
  */
@@ -43,9 +46,13 @@ int minisign_verify_fd(int fd, const char *sig_path, const struct minisign_key *
 /* Makes a key pair: PREFIX.key (mode 0600) and PREFIX.pub. Refuses to
  * overwrite. The public key's base64 goes to pub_base64 when not NULL. */
 int minisign_keygen(const char *prefix, struct buf *pub_base64, struct buf *why);
-/* Signs path (prehashed) with the secret key file, writing sig_path, with
- * trusted_comment. The signature file is fsynced. */
-int minisign_sign_file(const char *key_path, const char *path, const char *sig_path,
-                       const char *trusted_comment, struct buf *why);
+/* Signs path (prehashed; relative to dirfd, or AT_FDCWD) with the secret
+ * key file, writing sig_path (relative to dirfd too), with trusted_comment.
+ * Neither is opened through a link; path must be a regular file read to its
+ * end without an error (a partly read file is never signed). The signature
+ * file is fsynced. STORE_EINVAL for a bad key, STORE_EIO with the reason in
+ * why when a file cannot be read or written. */
+int minisign_sign_at(const char *key_path, int dirfd, const char *path, const char *sig_path,
+                     const char *trusted_comment, struct buf *why);
 
 #endif

@@ -8,6 +8,11 @@
  *      reading every record.
  *   2  adds the `pending` database, one key per record waiting for export,
  *      so export and status cost what is waiting, not what is kept.
+ *   3  adds the `batches` database, what each export batch holds, written
+ *      when the batch is decided; an export attempt no longer uses up a seq
+ *      (attempts logged by format 2 that never verified are dropped, and
+ *      batches whose marking was cut short count as done with what was
+ *      marked).
  * A store of an older version is migrated in the same transaction that
  * opens it; a newer one is refused.
  */
@@ -19,6 +24,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <sodium.h>
 
@@ -36,6 +42,7 @@ static const char *const db_names[DB_COUNT] = {
     [DB_PENDING] = "pending",   [DB_JOBS] = "jobs",
     [DB_APPOINTMENTS] = "appointments", [DB_SESSIONS] = "sessions",
     [DB_COUNTERS] = "counters", [DB_EXPORTS] = "exports",
+    [DB_BATCHES] = "batches",
 };
 
 const char *store_strerror(int err)
@@ -50,6 +57,9 @@ const char *store_strerror(int err)
     case STORE_ENOTFOUND: return "not found";
     case STORE_EINVAL: return "refused: the input is not valid";
     case STORE_EEXIST: return "already exists";
+    case STORE_ENOSPC:
+        return "disk full: the kiosk's disk has no room left for its data (free space on it; "
+               "nothing was changed)";
     default: return "unknown error";
     }
 }
@@ -151,10 +161,22 @@ void store_key3(struct buf *b, const char *a, const char *bpart, const char *c)
 
 /* ---- the transaction wrappers ---- */
 
-static int map_err(int rc)
+/* Whether the file system under the store has (next to) no room left. LMDB
+ * reports a write the disk cut short as EIO, so an EIO is checked here. */
+static bool disk_full(const struct store *s)
 {
-    if (rc == 0 || (rc >= STORE_EIO && rc <= STORE_EEXIST))
+    struct statvfs v;
+    return statvfs(s->dir, &v) == 0 && (uint64_t)v.f_bavail * v.f_frsize < 64 * 1024;
+}
+
+static int map_err(const struct store *s, int rc)
+{
+    if (rc == 0 || (rc >= STORE_EIO && rc <= STORE_ENOSPC))
         return rc;
+    if (rc == ENOSPC || rc == EDQUOT || (rc == EIO && disk_full(s))) {
+        LOG("LMDB: %s: the disk under %s is full", mdb_strerror(rc), s->dir);
+        return STORE_ENOSPC;
+    }
     LOG("LMDB: %s", mdb_strerror(rc));
     return STORE_EIO;
 }
@@ -165,10 +187,12 @@ static int grow_map(struct store *s, bool reserve)
     MDB_envinfo info;
     int rc = 0;
     /* The work that empties a full store may pass the ceiling a little:
-     * an eighth of it, and at least 1 MiB. */
-    size_t extra = s->map_max / 8 > MIB ? s->map_max / 8 : MIB;
-    size_t limit = reserve ? s->map_max + extra : s->map_max;
+     * an eighth of it, and at least 1 MiB. map_max changes only under the
+     * write lock (store_config_set of map_max_mb). */
     pthread_rwlock_wrlock(&s->resize_lock);
+    size_t ceiling = s->map_max;
+    size_t extra = ceiling / 8 > MIB ? ceiling / 8 : MIB;
+    size_t limit = reserve ? ceiling + extra : ceiling;
     mdb_env_info(s->env, &info);
     size_t cur = info.me_mapsize;
     if (cur >= limit) {
@@ -183,7 +207,7 @@ static int grow_map(struct store *s, bool reserve)
     }
     pthread_rwlock_unlock(&s->resize_lock);
     if (rc == STORE_EFULL)
-        LOG("the store is full at its ceiling of %.1f MiB", (double)s->map_max / (double)MIB);
+        LOG("the store is full at its ceiling of %.1f MiB", (double)ceiling / (double)MIB);
     return rc;
 }
 
@@ -220,7 +244,7 @@ static int run_txn(struct store *s, unsigned flags, bool reserve,
             if (rc == 0)
                 continue;
         }
-        return map_err(rc);
+        return map_err(s, rc);
     }
 }
 
@@ -306,8 +330,59 @@ static int migrate_1_to_2(struct store *s, MDB_txn *txn)
     return 0;
 }
 
+/* Format 2 → 3: what each batch holds, from the seq its records were
+ * marked with; attempts that never verified held nothing and go. */
+static int migrate_2_to_3(struct store *s, MDB_txn *txn)
+{
+    MDB_cursor *cur;
+    MDB_val k, v;
+    struct buf key;
+    buf_init(&key);
+    int rc = mdb_cursor_open(txn, s->dbi[DB_RESPONSES], &cur);
+    while (!rc && (rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+        struct response r;
+        if (!rec_decode_response(v.mv_data, v.mv_size, &r))
+            rc = STORE_ECORRUPT;
+        else if (r.exported_seq)
+            rc = store_put_member(s, txn, r.exported_seq, 'r', NULL, r.id, &key);
+    }
+    if (rc == MDB_NOTFOUND) {
+        mdb_cursor_close(cur);
+        rc = mdb_cursor_open(txn, s->dbi[DB_CHECKINS], &cur);
+    }
+    while (!rc && (rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+        struct checkin c;
+        if (!rec_decode_checkin(v.mv_data, v.mv_size, &c))
+            rc = STORE_ECORRUPT;
+        else if (c.exported_seq)
+            rc = store_put_member(s, txn, c.exported_seq, 'c', &c, c.id, &key);
+    }
+    if (rc == MDB_NOTFOUND) {
+        mdb_cursor_close(cur);
+        rc = mdb_cursor_open(txn, s->dbi[DB_EXPORTS], &cur);
+    }
+    while (!rc && (rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+        struct export_log e;
+        if (!rec_decode_export(v.mv_data, v.mv_size, &e)) {
+            rc = STORE_ECORRUPT;
+        } else if (e.marking) {
+            e.done = true;
+            e.marking = false;
+            rec_encode_export(&key, &e);
+            MDB_val nv = {key.len, key.data};
+            rc = mdb_cursor_put(cur, &k, &nv, MDB_CURRENT);
+        } else if (!e.done) {
+            rc = mdb_cursor_del(cur, 0);
+        }
+    }
+    mdb_cursor_close(cur);
+    buf_free(&key);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
 static int (*const migrations[])(struct store *, MDB_txn *) = {
     [1] = migrate_1_to_2,
+    [2] = migrate_2_to_3,
 };
 
 static int open_dbs(struct store *s, MDB_txn *txn, void *ctx)
@@ -797,166 +872,51 @@ int store_find_appointment(struct store *s, const char *site, const char *date, 
     return rc;
 }
 
-/* ---- PIN ---- */
-
-struct pin_ctx {
-    char *out;
-    size_t cap;
-    const char *hash;
-};
-
-static int read_pin(struct store *s, MDB_txn *txn, void *vctx)
-{
-    struct pin_ctx *c = vctx;
-    MDB_val v;
-    int rc = store_get_str(txn, s->dbi[DB_META], "pin", &v);
-    if (rc == MDB_NOTFOUND)
-        return 0;
-    if (rc)
-        return rc;
-    if (v.mv_size >= c->cap)
-        return STORE_ECORRUPT;
-    memcpy(c->out, v.mv_data, v.mv_size);
-    c->out[v.mv_size] = '\0';
-    return 0;
-}
-
-int store_pin_get(struct store *s, char *out, size_t cap)
-{
-    out[0] = '\0';
-    struct pin_ctx c = {out, cap, NULL};
-    return store_read(s, read_pin, &c);
-}
-
-static int write_pin(struct store *s, MDB_txn *txn, void *vctx)
-{
-    struct pin_ctx *c = vctx;
-    uint64_t zero = 0;
-    int rc = store_put_str(txn, s->dbi[DB_META], "pin", c->hash, strlen(c->hash), 0);
-    if (!rc)
-        rc = store_meta_put_u32(s, txn, "pin_failures", 0);
-    if (!rc)
-        rc = store_put_str(txn, s->dbi[DB_META], "pin_wait", &zero, 8, 0);
-    return rc;
-}
-
-int store_pin_set(struct store *s, const char *hash)
-{
-    struct pin_ctx c = {NULL, 0, hash};
-    return store_write(s, write_pin, &c);
-}
-
-struct pin_state {
-    uint32_t failures;
-    uint64_t wait_until;
-    char hash[256];
-    bool record; /* write back: failure (or success) to record */
-    bool success;
-};
-
-static int pin_read(struct store *s, MDB_txn *txn, struct pin_state *p)
-{
-    MDB_val v;
-    p->failures = 0;
-    p->wait_until = 0;
-    p->hash[0] = '\0';
-    int rc = store_meta_u32(s, txn, "pin_failures", &p->failures);
-    if (rc && rc != STORE_ENOTFOUND)
-        return rc;
-    rc = store_get_str(txn, s->dbi[DB_META], "pin_wait", &v);
-    if (rc == 0 && v.mv_size == 8)
-        memcpy(&p->wait_until, v.mv_data, 8);
-    rc = store_get_str(txn, s->dbi[DB_META], "pin", &v);
-    if (rc == 0 && v.mv_size < sizeof p->hash) {
-        memcpy(p->hash, v.mv_data, v.mv_size);
-        p->hash[v.mv_size] = '\0';
-    }
-    return 0;
-}
-
-static int pin_read_txn(struct store *s, MDB_txn *txn, void *vctx)
-{
-    return pin_read(s, txn, vctx);
-}
-
-struct pin_update {
-    bool success;
-    time_t now;
-    struct pin_state after;
-};
-
-static int pin_update_txn(struct store *s, MDB_txn *txn, void *vctx)
-{
-    struct pin_update *u = vctx;
-    int rc = pin_read(s, txn, &u->after);
-    if (rc)
-        return rc;
-    if (u->success) {
-        u->after.failures = 0;
-        u->after.wait_until = 0;
-    } else {
-        u->after.failures++;
-        /* From the third wrong PIN the wait doubles: 2 s, 4 s, … */
-        unsigned f = u->after.failures;
-        u->after.wait_until = f >= 3 ? (uint64_t)u->now + (1ull << (f - 2 > 12 ? 12 : f - 2)) : 0;
-    }
-    rc = store_meta_put_u32(s, txn, "pin_failures", u->after.failures);
-    if (!rc)
-        rc = store_put_str(txn, s->dbi[DB_META], "pin_wait", &u->after.wait_until, 8, 0);
-    return rc;
-}
-
-static void pin_fill(const struct pin_state *p, time_t now, struct pin_result *out)
-{
-    out->no_pin = p->hash[0] == '\0';
-    out->failures = p->failures;
-    out->locked = p->failures >= PIN_LOCK_AFTER;
-    out->wait_until = (time_t)p->wait_until > now ? (time_t)p->wait_until : 0;
-}
-
-int store_pin_state(struct store *s, time_t now, struct pin_result *out)
-{
-    struct pin_state p;
-    memset(out, 0, sizeof *out);
-    int rc = store_read(s, pin_read_txn, &p);
-    if (!rc)
-        pin_fill(&p, now, out);
-    return rc;
-}
-
-int store_pin_check(struct store *s, const char *pin, time_t now, struct pin_result *out)
-{
-    int rc = store_pin_state(s, now, out);
-    if (rc || out->no_pin || out->locked || out->wait_until)
-        return rc;
-    struct pin_state p;
-    if ((rc = store_read(s, pin_read_txn, &p)))
-        return rc;
-    /* Argon2id outside any transaction: it takes a while on purpose. */
-    bool ok = crypto_pwhash_str_verify(p.hash, pin, strlen(pin)) == 0;
-    sodium_memzero(p.hash, sizeof p.hash);
-    struct pin_update u = {.success = ok, .now = now};
-    if ((rc = store_write(s, pin_update_txn, &u)))
-        return rc;
-    pin_fill(&u.after, now, out);
-    out->ok = ok;
-    return 0;
-}
-
-int store_pin_make(struct store *s, const char *pin)
-{
-    size_t n = strlen(pin);
-    if (n < 4 || n > 8 || strspn(pin, "0123456789") != n)
-        return STORE_EINVAL;
-    char hash[crypto_pwhash_STRBYTES];
-    if (crypto_pwhash_str(hash, pin, n, crypto_pwhash_OPSLIMIT_INTERACTIVE, 16u << 20)) {
-        LOG("hashing the PIN failed (out of memory)");
-        return STORE_EIO;
-    }
-    return store_pin_set(s, hash);
-}
-
 /* ---- exports ---- */
+
+void store_seq_key(uint32_t seq, unsigned char key[4])
+{
+    key[0] = (unsigned char)(seq >> 24);
+    key[1] = (unsigned char)(seq >> 16);
+    key[2] = (unsigned char)(seq >> 8);
+    key[3] = (unsigned char)seq;
+}
+
+int store_put_export(struct store *s, MDB_txn *txn, const struct export_log *e)
+{
+    unsigned char key[4];
+    store_seq_key(e->seq, key);
+    struct buf b;
+    buf_init(&b);
+    rec_encode_export(&b, e);
+    MDB_val k = {4, key}, v = {b.len, b.data};
+    int rc = mdb_put(txn, s->dbi[DB_EXPORTS], &k, &v, 0);
+    buf_free(&b);
+    return rc;
+}
+
+void store_member_key(struct buf *key, uint32_t seq, char tag, const struct checkin *c,
+                      const char *id)
+{
+    unsigned char sk[4];
+    store_seq_key(seq, sk);
+    buf_clear(key);
+    buf_put(key, sk, 4);
+    buf_putc(key, tag);
+    if (c) {
+        buf_put(key, c->date, 10);
+        buf_put(key, c->time, 5);
+    }
+    buf_puts(key, id);
+}
+
+int store_put_member(struct store *s, MDB_txn *txn, uint32_t seq, char tag,
+                     const struct checkin *c, const char *id, struct buf *key)
+{
+    store_member_key(key, seq, tag, c, id);
+    MDB_val k = {key->len, key->data}, v = {0, ""};
+    return mdb_put(txn, s->dbi[DB_BATCHES], &k, &v, 0);
+}
 
 static int each_export(const MDB_val *k, const MDB_val *v, void *vctx)
 {
@@ -1031,9 +991,13 @@ static int read_status(struct store *s, MDB_txn *txn, void *vctx)
 
 static void last_done_export(const struct export_log *e, void *ctx)
 {
-    struct export_log *last = ctx;
-    if (e->done)
-        *last = *e;
+    struct store_status *st = ctx;
+    if (e->done) {
+        st->last_export = *e;
+    } else {
+        st->responses_waiting += e->responses;
+        st->checkins_waiting += e->checkins;
+    }
 }
 
 int store_status(struct store *s, struct store_status *out)
@@ -1043,6 +1007,6 @@ int store_status(struct store *s, struct store_status *out)
     if (!rc)
         rc = scan_db(s, DB_PENDING, NULL, 0, count_pending, out);
     if (!rc)
-        rc = store_foreach_export(s, last_done_export, &out->last_export);
+        rc = store_foreach_export(s, last_done_export, out);
     return rc;
 }

@@ -20,6 +20,12 @@
  *   must not call back into the store.
  * - Opening a store written by a newer format refuses (STORE_ENEWER); an
  *   older one is migrated in one transaction at open.
+ * - When the disk under the store is full, a write fails with STORE_ENOSPC
+ *   (not STORE_EIO) and changed nothing.
+ * - Deciding an export batch rewrites every record waiting for export in
+ *   one transaction (within the same reserve as export and purge), so a
+ *   store nearly at its ceiling with most of it waiting may need
+ *   map_max_mb raised once to export.
  * - Several processes (the kiosk and skranke-admin) may open the same
  *   directory at once; LMDB arbitrates.
  */
@@ -34,7 +40,7 @@
 #include "util.h"
 
 /* Layout version of the data in meta; see store.c for what each added. */
-#define STORE_FORMAT_VERSION 2
+#define STORE_FORMAT_VERSION 3
 
 enum store_err {
     STORE_OK = 0,
@@ -45,6 +51,7 @@ enum store_err {
     STORE_ENOTFOUND,    /* no such record or setting */
     STORE_EINVAL,       /* input refused; nothing changed */
     STORE_EEXIST,       /* already there */
+    STORE_ENOSPC,       /* the disk under the store is full */
 };
 
 /* A sentence for a user, never NULL. */
@@ -283,33 +290,55 @@ int store_pin_set(struct store *s, const char *hash);
  * with Argon2id and stores it with store_pin_set. */
 int store_pin_make(struct store *s, const char *pin);
 
-#define PIN_LOCK_AFTER 10 /* wrong PINs in a row before a lockout */
+/* Wrong PINs are slowed down (NIST SP 800-63B 5.2.2), never locked out:
+ * from the PIN_FREE_TRIES-th wrong PIN in a row, no attempt is checked
+ * for 2 s, then 4 s, 8 s, … up to PIN_BACKOFF_MAX_S. Only the count of
+ * wrong PINs is stored; the wait runs on the caller's monotonic clock
+ * (a struct pin_gate), so moving the wall clock changes nothing, and a
+ * process that starts (a restart, a power cut) waits the full current
+ * back-off again before it checks a PIN. */
+#define PIN_FREE_TRIES 3
+#define PIN_BACKOFF_MAX_S 900
+
+/* The back-off of one process: zero it at start and pass it to every call.
+ * now_ms below is that process's monotonic clock in milliseconds. */
+struct pin_gate {
+    uint64_t until_ms;  /* no attempt is checked before this */
+    uint32_t failures;  /* the count until_ms was set for */
+    bool armed;
+};
 
 struct pin_result {
-    bool ok;            /* the PIN was right */
+    bool ok;            /* the PIN was checked and right */
     bool no_pin;        /* no PIN has been set: staff mode is closed */
-    bool locked;        /* locked out until set-pin */
-    time_t wait_until;  /* back-off: no attempt is checked before this */
+    bool checked;       /* the PIN was checked at all (not while waiting) */
+    uint64_t wait_ms;   /* back-off left: no attempt is checked until it passed */
     unsigned failures;  /* wrong PINs in a row */
 };
 
-/* Checks a staff PIN at `now`: Argon2id verify against the stored hash,
- * with a back-off that doubles from the third wrong PIN and a lockout after
- * PIN_LOCK_AFTER, both kept in the store (they survive restarts) and
- * cleared by store_pin_set or a right PIN. An attempt during the back-off
- * is not checked at all. */
-int store_pin_check(struct store *s, const char *pin, time_t now, struct pin_result *out);
-/* The state without an attempt (for showing it). */
-int store_pin_state(struct store *s, time_t now, struct pin_result *out);
+/* Seconds of back-off after `failures` wrong PINs in a row (0 at first). */
+unsigned store_pin_backoff_s(unsigned failures);
+/* The state without an attempt (for showing it); arms g as described. */
+int store_pin_state(struct store *s, struct pin_gate *g, uint64_t now_ms, struct pin_result *out);
+/* Checks a staff PIN: during the back-off (or with no PIN set) it is not
+ * checked at all; else Argon2id (slow on purpose: call it off the UI
+ * thread) against the stored hash, and the count of wrong PINs is updated
+ * durably (a right PIN clears it, as store_pin_set does). */
+int store_pin_check(struct store *s, struct pin_gate *g, const char *pin, uint64_t now_ms,
+                    struct pin_result *out);
 
 /* ---- export bookkeeping (used by batch_export.c) ---- */
 
+/* A batch is decided in one write transaction: its seq, its records (the
+ * `batches` database) and this log entry, not yet done. Only a batch read
+ * back from the medium and verified becomes done, and only then is its seq
+ * used up; until then every export (and `--seq seq`) writes the same batch
+ * again. */
 struct export_log {
     uint32_t seq;
     time_t created_at;
-    bool done;    /* read back and verified; its records are marked */
-    bool marking; /* read back and verified; marking was cut short (its
-                   * unmarked records go out again in the next batch) */
+    bool done;    /* read back and verified */
+    bool marking; /* format 2 only (marking cut short); migrated to done */
     uint32_t responses, checkins;
 };
 
@@ -319,6 +348,8 @@ int store_get_export(struct store *s, uint32_t seq, struct export_log *out);
 
 /* ---- status and retention ---- */
 
+/* Waiting counts include the records of a batch decided but not yet
+ * verified on a medium. */
 struct store_status {
     size_t responses, responses_waiting;
     size_t checkins, checkins_waiting;

@@ -5,9 +5,25 @@
  * kiosks on one store, a crash, or a power cut can never give out a ticket
  * number twice or record a check-in without its counter.
  *
- * Keys used here: counters "DATE\0ERRAND" → u32 last ticket number;
+ * Walk-in tickets are keyed by the errand itself, never by its place in
+ * the `errands` list: its id is its text normalised (case folded, spaces
+ * trimmed and collapsed), so reordering, adding or removing errands during
+ * the day never gives a number out twice. Each errand keeps its ticket
+ * letter: the first time an errand asks, it gets the letter of its place in
+ * the list when that letter is free, else the first free one. With all 26
+ * letters taken, a letter is taken back from an errand that issued no
+ * ticket today; a 27th errand with tickets in one day is refused
+ * (STORE_EFULL) rather than share a letter.
+ *
+ * Keys used here: counters "DATE\0ERRAND-ID" → u32 last ticket number;
+ * "E\0ERRAND-ID" → its letter; "L\0LETTER" → the errand id holding it;
  * meta "wrong_codes" → u64 limited-until + up to CHECKIN_WRONG_MAX u64
  * times of recent wrong codes.
+ *
+ * Earlier versions keyed counters by the errand's text as typed and chose
+ * the letter by list position. The first ticket after the upgrade gives
+ * each errand of the current list the letter of its position (what the old
+ * code showed), and a counter under the old key continues under the new.
  */
 #define _GNU_SOURCE
 #include "store_internal.h"
@@ -230,25 +246,171 @@ static int session(struct store *s, MDB_txn *txn, struct ck_ctx *c)
     return put_checkin(s, txn, c);
 }
 
+/* ---- walk-in tickets ---- */
+
+/* The errand's stable id: its text with ASCII and Latin-1 letters in lower
+ * case, outer spaces dropped and inner runs of spaces made one. */
+static void errand_id(const char *errand, char *out, size_t cap)
+{
+    size_t n = 0;
+    const unsigned char *q = (const unsigned char *)errand;
+    unsigned char prev = 0;
+    while (*q == ' ')
+        q++;
+    for (; *q && n + 1 < cap; prev = *q++) {
+        if (*q == ' ' && (q[1] == ' ' || q[1] == '\0'))
+            continue;
+        unsigned char ch = *q >= 'A' && *q <= 'Z' ? (unsigned char)(*q + 32) : *q;
+        if (prev == 0xC3 && ch >= 0x80 && ch <= 0x9E && ch != 0x97)
+            ch += 0x20; /* Æ Ø Å and the other Latin-1 capitals */
+        out[n++] = (char)ch;
+    }
+    out[n] = '\0';
+}
+
+static int counter_get(struct store *s, MDB_txn *txn, struct buf *key, uint32_t *out)
+{
+    MDB_val k = {key->len, key->data}, v;
+    int rc = mdb_get(txn, s->dbi[DB_COUNTERS], &k, &v);
+    if (rc == 0 && v.mv_size == 4)
+        memcpy(out, v.mv_data, 4);
+    else if (rc == 0 || rc == MDB_NOTFOUND)
+        *out = 0;
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* Key "PREFIX\0REST" (REST without its NUL) into b. */
+static void key2(struct buf *b, const char *prefix, const char *rest, size_t rest_len)
+{
+    buf_clear(b);
+    buf_put(b, prefix, strlen(prefix) + 1);
+    buf_put(b, rest, rest_len);
+}
+
+static int get_str(struct store *s, MDB_txn *txn, struct buf *key, MDB_val *v)
+{
+    MDB_val k = {key->len, key->data};
+    return mdb_get(txn, s->dbi[DB_COUNTERS], &k, v);
+}
+
+static int put_str(struct store *s, MDB_txn *txn, struct buf *key, const void *data, size_t len)
+{
+    MDB_val k = {key->len, key->data}, v = {len, (void *)data};
+    return mdb_put(txn, s->dbi[DB_COUNTERS], &k, &v, 0);
+}
+
+/* Gives letter L to errand id (which holds none). */
+static int give_letter(struct store *s, MDB_txn *txn, struct buf *key, const char *id, char L)
+{
+    key2(key, "E", id, strlen(id));
+    int rc = put_str(s, txn, key, &L, 1);
+    key2(key, "L", &L, 1);
+    return rc ? rc : put_str(s, txn, key, id, strlen(id));
+}
+
+/* Before the first letter was ever given: the errands of the current list
+ * get the letters of their places, as the old code showed them. */
+static int seed_letters(struct store *s, MDB_txn *txn, struct buf *key)
+{
+    MDB_val v;
+    char L = 'A';
+    for (; L <= 'Z'; L++) {
+        key2(key, "L", &L, 1);
+        int rc = get_str(s, txn, key, &v);
+        if (rc != MDB_NOTFOUND)
+            return rc; /* a letter was given: seeded before */
+    }
+    struct buf list;
+    buf_init(&list);
+    int rc = store_config_get_txn(s, txn, "errands", &list);
+    char *save = NULL, id[STORE_TEXT_MAX + 1];
+    L = 'A';
+    for (char *t = rc ? NULL : strtok_r(list.data, ",", &save); t && L <= 'Z' && !rc;
+         t = strtok_r(NULL, ",", &save)) {
+        errand_id(t, id, sizeof id);
+        key2(key, "E", id, strlen(id));
+        if (*id && (rc = get_str(s, txn, key, &v)) == MDB_NOTFOUND)
+            rc = give_letter(s, txn, key, id, L++);
+    }
+    buf_free(&list);
+    return rc;
+}
+
+/* The letter of errand id, given now when it has none (see the top). */
+static int letter_of(struct store *s, MDB_txn *txn, struct ck_ctx *c, const char *id, char *out)
+{
+    struct buf *key = &c->key;
+    MDB_val v;
+    key2(key, "E", id, strlen(id));
+    int rc = get_str(s, txn, key, &v);
+    if (rc == MDB_NOTFOUND && !(rc = seed_letters(s, txn, key))) {
+        key2(key, "E", id, strlen(id));
+        rc = get_str(s, txn, key, &v);
+    }
+    if (rc == 0 && v.mv_size == 1) {
+        *out = *(const char *)v.mv_data;
+        return 0;
+    }
+    if (rc && rc != MDB_NOTFOUND)
+        return rc;
+    int want = c->req->errand_index >= 0 && c->req->errand_index < 26 ? c->req->errand_index : 0;
+    /* Round 0: a free letter. Round 1: one whose errand issued nothing today. */
+    for (int round = 0; round < 2; round++)
+        for (int i = -1; i < 26; i++) {
+            char L = (char)('A' + (i < 0 ? want : i));
+            key2(key, "L", &L, 1);
+            *out = L;
+            if ((rc = get_str(s, txn, key, &v)) == MDB_NOTFOUND)
+                return give_letter(s, txn, key, id, L);
+            if (rc)
+                return rc;
+            if (round == 0)
+                continue;
+            char owner[STORE_TEXT_MAX + 1];
+            snprintf(owner, sizeof owner, "%.*s", (int)v.mv_size, (const char *)v.mv_data);
+            uint32_t issued;
+            key2(key, c->req->date, owner, strlen(owner));
+            if ((rc = counter_get(s, txn, key, &issued)))
+                return rc;
+            if (issued)
+                continue;
+            key2(key, "E", owner, strlen(owner));
+            MDB_val k = {key->len, key->data};
+            if ((rc = mdb_del(txn, s->dbi[DB_COUNTERS], &k, NULL)) && rc != MDB_NOTFOUND)
+                return rc;
+            return give_letter(s, txn, key, id, L);
+        }
+    return STORE_EFULL;
+}
+
 static int walkin(struct store *s, MDB_txn *txn, struct ck_ctx *c)
 {
     const struct checkin_request *q = c->req;
     struct checkin_result *res = c->res;
-    buf_clear(&c->key);
-    buf_put(&c->key, q->date, strlen(q->date) + 1);
-    buf_puts(&c->key, q->errand);
-    MDB_val k = {c->key.len, c->key.data}, v;
-    uint32_t last = 0;
-    int rc = mdb_get(txn, s->dbi[DB_COUNTERS], &k, &v);
-    if (rc == 0 && v.mv_size == 4)
-        memcpy(&last, v.mv_data, 4);
-    else if (rc && rc != MDB_NOTFOUND)
+    char id[STORE_TEXT_MAX + 1], letter = '?';
+    errand_id(q->errand, id, sizeof id);
+    if (!*id)
+        return STORE_EINVAL;
+    int rc = letter_of(s, txn, c, id, &letter);
+    if (rc)
         return rc;
+    /* The counter, continuing one kept under the errand's text as typed. */
+    uint32_t last, legacy = 0;
+    if (strcmp(id, q->errand) != 0) {
+        key2(&c->key, q->date, q->errand, strlen(q->errand));
+        MDB_val k = {c->key.len, c->key.data};
+        if ((rc = counter_get(s, txn, &c->key, &legacy)) ||
+            (legacy && (rc = mdb_del(txn, s->dbi[DB_COUNTERS], &k, NULL))))
+            return rc;
+    }
+    key2(&c->key, q->date, id, strlen(id));
+    if ((rc = counter_get(s, txn, &c->key, &last)))
+        return rc;
+    if (legacy > last)
+        last = legacy;
     uint32_t number = last + 1;
-    MDB_val nv = {4, &number};
-    if ((rc = mdb_put(txn, s->dbi[DB_COUNTERS], &k, &nv, 0)))
+    if ((rc = put_str(s, txn, &c->key, &number, 4)))
         return rc;
-    char letter = (char)('A' + (q->errand_index >= 0 && q->errand_index < 26 ? q->errand_index : 25));
     snprintf(res->record.ticket, sizeof res->record.ticket, "%c%03u", letter,
              number % 100000u);
     snprintf(res->record.unit, sizeof res->record.unit, "%s", q->errand);

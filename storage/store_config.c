@@ -2,7 +2,9 @@
  * store_config.c — the kiosk's settings: a fixed table of known keys, each
  * with its default and a validator that explains a refusal in one sentence.
  * Only keys that were set are stored; reading falls back to the default.
- * Also retention purge, which is driven by two of these settings.
+ * Also retention purge, which is driven by two of these settings, and the
+ * staff PIN: its Argon2id hash and the count of wrong PINs in a row, which
+ * drives a back-off on the caller's monotonic clock (see store.h).
  */
 #define _GNU_SOURCE
 #include "store_internal.h"
@@ -320,8 +322,12 @@ int store_config_set_many(struct store *s, const char *const *keys, const char *
     struct many_ctx c = {keys, values, n};
     int rc = store_write(s, cfg_set_many, &c);
     for (size_t i = 0; !rc && i < n; i++)
-        if (strcmp(keys[i], "map_max_mb") == 0)
+        if (strcmp(keys[i], "map_max_mb") == 0) {
+            /* Read by grow_map and store_status under this lock. */
+            pthread_rwlock_wrlock(&s->resize_lock);
             s->map_max = (size_t)strtol(values[i], NULL, 10) << 20;
+            pthread_rwlock_unlock(&s->resize_lock);
+        }
     return rc;
 }
 
@@ -419,4 +425,153 @@ int store_purge(struct store *s, time_t now, struct purge_result *out)
     c.days[0] = store_config_long(s, "retention_responses_days");
     c.days[1] = store_config_long(s, "retention_checkins_days");
     return store_write_reserve(s, purge, &c);
+}
+
+/* ---- the staff PIN ---- */
+
+struct pin_ctx {
+    char *out;
+    size_t cap;
+    const char *hash;
+};
+
+static int read_pin(struct store *s, MDB_txn *txn, void *vctx)
+{
+    struct pin_ctx *c = vctx;
+    MDB_val v;
+    int rc = store_get_str(txn, s->dbi[DB_META], "pin", &v);
+    if (rc == MDB_NOTFOUND)
+        return 0;
+    if (rc)
+        return rc;
+    if (v.mv_size >= c->cap)
+        return STORE_ECORRUPT;
+    memcpy(c->out, v.mv_data, v.mv_size);
+    c->out[v.mv_size] = '\0';
+    return 0;
+}
+
+int store_pin_get(struct store *s, char *out, size_t cap)
+{
+    out[0] = '\0';
+    struct pin_ctx c = {out, cap, NULL};
+    return store_read(s, read_pin, &c);
+}
+
+static int write_pin(struct store *s, MDB_txn *txn, void *vctx)
+{
+    struct pin_ctx *c = vctx;
+    int rc = store_put_str(txn, s->dbi[DB_META], "pin", c->hash, strlen(c->hash), 0);
+    if (!rc)
+        rc = store_meta_put_u32(s, txn, "pin_failures", 0);
+    MDB_val k = {8, (void *)"pin_wait"}; /* a wall-clock wait of earlier versions */
+    if (!rc && (rc = mdb_del(txn, s->dbi[DB_META], &k, NULL)) == MDB_NOTFOUND)
+        rc = 0;
+    return rc;
+}
+
+int store_pin_set(struct store *s, const char *hash)
+{
+    struct pin_ctx c = {NULL, 0, hash};
+    return store_write(s, write_pin, &c);
+}
+
+int store_pin_make(struct store *s, const char *pin)
+{
+    size_t n = strlen(pin);
+    if (n < 4 || n > 8 || strspn(pin, "0123456789") != n)
+        return STORE_EINVAL;
+    char hash[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str(hash, pin, n, crypto_pwhash_OPSLIMIT_INTERACTIVE, 16u << 20)) {
+        log_msg("store", "hashing the PIN failed (out of memory)");
+        return STORE_EIO;
+    }
+    return store_pin_set(s, hash);
+}
+
+unsigned store_pin_backoff_s(unsigned failures)
+{
+    if (failures < PIN_FREE_TRIES)
+        return 0;
+    unsigned doublings = failures - PIN_FREE_TRIES + 1;
+    unsigned wait = doublings >= 10 ? PIN_BACKOFF_MAX_S : 1u << doublings;
+    return wait < PIN_BACKOFF_MAX_S ? wait : PIN_BACKOFF_MAX_S;
+}
+
+struct pin_state {
+    uint32_t failures;
+    char hash[256];
+    bool wrong; /* pin_record: a wrong PIN (else a right one) */
+};
+
+static int pin_read(struct store *s, MDB_txn *txn, void *vctx)
+{
+    struct pin_state *p = vctx;
+    p->failures = 0;
+    int rc = store_meta_u32(s, txn, "pin_failures", &p->failures);
+    if (rc && rc != STORE_ENOTFOUND)
+        return rc;
+    struct pin_ctx c = {p->hash, sizeof p->hash, NULL};
+    p->hash[0] = '\0';
+    return read_pin(s, txn, &c);
+}
+
+static int pin_record(struct store *s, MDB_txn *txn, void *vctx)
+{
+    struct pin_state *p = vctx;
+    bool wrong = p->wrong;
+    int rc = pin_read(s, txn, p);
+    if (rc)
+        return rc;
+    p->failures = wrong && p->failures < UINT32_MAX ? p->failures + 1 : 0;
+    return store_meta_put_u32(s, txn, "pin_failures", p->failures);
+}
+
+/* The back-off for p->failures, started when g first sees that count. */
+static void pin_fill(const struct pin_state *p, struct pin_gate *g, uint64_t now_ms,
+                     struct pin_result *out)
+{
+    if (!g->armed || g->failures != p->failures) {
+        g->armed = true;
+        g->failures = p->failures;
+        g->until_ms = now_ms + store_pin_backoff_s(p->failures) * 1000ull;
+    }
+    out->no_pin = p->hash[0] == '\0';
+    out->failures = p->failures;
+    out->wait_ms = g->until_ms > now_ms ? g->until_ms - now_ms : 0;
+}
+
+int store_pin_state(struct store *s, struct pin_gate *g, uint64_t now_ms, struct pin_result *out)
+{
+    struct pin_state p;
+    memset(out, 0, sizeof *out);
+    int rc = store_read(s, pin_read, &p);
+    if (!rc)
+        pin_fill(&p, g, now_ms, out);
+    sodium_memzero(p.hash, sizeof p.hash);
+    return rc;
+}
+
+int store_pin_check(struct store *s, struct pin_gate *g, const char *pin, uint64_t now_ms,
+                    struct pin_result *out)
+{
+    struct pin_state p;
+    memset(out, 0, sizeof *out);
+    int rc = store_read(s, pin_read, &p);
+    if (rc)
+        goto out;
+    pin_fill(&p, g, now_ms, out);
+    if (out->no_pin || out->wait_ms)
+        goto out;
+    /* Argon2id outside any transaction: it takes a while on purpose. */
+    bool ok = crypto_pwhash_str_verify(p.hash, pin, strlen(pin)) == 0;
+    p.wrong = !ok;
+    if ((rc = store_write(s, pin_record, &p)))
+        goto out;
+    pin_fill(&p, g, now_ms, out);
+    out->checked = true;
+    out->ok = ok;
+out:
+    sodium_memzero(p.hash, sizeof p.hash);
+    return rc;
 }

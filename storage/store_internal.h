@@ -11,6 +11,10 @@
  *   jobs         id → job                  counters  DATE\0NAME → u32
  *   appointments SITE\0DATE\0CODE → appointment
  *   sessions     SITE\0DATE\0ID → session  exports   u32 BE seq → export log
+ *   batches      u32 BE seq + 'c' + DATE TIME ID → ""   (a batch's check-ins,
+ *                in the order of its CSV) and u32 BE seq + 'r' + ID → ""
+ *                (its responses): what batch seq holds, written once when it
+ *                is decided
  */
 #ifndef SKRANKE_STORE_INTERNAL_H
 #define SKRANKE_STORE_INTERNAL_H
@@ -31,6 +35,7 @@ enum store_db {
     DB_SESSIONS,
     DB_COUNTERS,
     DB_EXPORTS,
+    DB_BATCHES,
     DB_COUNT
 };
 
@@ -64,6 +69,18 @@ int store_get_str(MDB_txn *txn, MDB_dbi dbi, const char *key, MDB_val *out);
 int store_config_get_txn(struct store *s, MDB_txn *txn, const char *key, struct buf *out);
 int store_meta_u32(struct store *s, MDB_txn *txn, const char *key, uint32_t *out);
 int store_meta_put_u32(struct store *s, MDB_txn *txn, const char *key, uint32_t v);
+
+/* Export log entries: key seq_key(seq), value rec_encode_export. */
+void store_seq_key(uint32_t seq, unsigned char key[4]);
+int store_put_export(struct store *s, MDB_txn *txn, const struct export_log *e);
+
+/* A key of the batches database into key (cleared first): c is the
+ * check-in (for its date and time) when tag is 'c', NULL for 'r'. */
+void store_member_key(struct buf *key, uint32_t seq, char tag, const struct checkin *c,
+                      const char *id);
+/* Puts that key; key is scratch space. */
+int store_put_member(struct store *s, MDB_txn *txn, uint32_t seq, char tag,
+                     const struct checkin *c, const char *id, struct buf *key);
 
 /* Deletes every key that starts with prefix[0..n). */
 int store_delete_prefix(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t n);

@@ -41,7 +41,8 @@ BOM = b"\xef\xbb\xbf"
 RESPONSES_HEADER = ("response_id;date;site;unit;language;empowerment;ressourcefokus;"
                     "progression;vaerdighed")
 CHECKINS_HEADER = "checkin_id;date;time;site;kind;code;unit;session_id;ticket;result"
-EXPORT_FILES = ("responses.csv", "responses.jsonl", "checkins.csv")
+EXPORT_FILES = ("responses.csv", "responses.jsonl", "checkins.csv", "responses.xlsx",
+                "checkins.xlsx")
 
 ENV = {k: v for k, v in os.environ.items() if not k.startswith("SKRANKE_")}
 ENV.update(TZ="Europe/Copenhagen", SKRANKE_NOW=NOW, LC_ALL="C.UTF-8")
@@ -664,6 +665,63 @@ class T2Accepts(unittest.TestCase):
         self.assertEqual(r.rc, 0, str(r))
         self.assertEqual(sorted(x["date"] for x in list_json(data, "schedule")),
                          ["2026-11-24", "2026-11-25"])
+
+    def test_accept_older_takes_an_older_batch_with_a_warning(self):
+        d = tmpdir("acceptolder")
+        data = store_copy()
+        older = make_bad.jobs_doc(top={"generated_at": "2026-11-24T04:00:00Z",
+                                       "batch_id": "jobs-older"})
+        path = write(os.path.join(d, "older.json"), older)
+        r = admin(data, "import", path)
+        self.assertEqual(r.rc, 2, str(r))
+        self.assertIn("--accept-older", r.err)
+        r = admin(data, "import", "--accept-older", path)
+        self.assertEqual(r.rc, 0, str(r))
+        self.assertIn("older", r.err)  # said out loud, not done quietly
+        self.assertEqual(json.loads(admin(data, "status", "--json").out)["jobs"]["batch_id"],
+                         "jobs-older")
+
+    def test_a_way_back_from_a_batch_dated_in_the_future(self):
+        """A batch from 9999 that got in (a kiosk whose clock was off) no longer
+        locks out every later one: --accept-older replaces it."""
+        d = tmpdir("future")
+        data = store_copy()
+        future = write(os.path.join(d, "f.json"),
+                       make_bad.jobs_doc(top={"generated_at": "9999-12-31T00:00:00Z"}))
+        r = admin(data, "import", future, env=dict(ENV, SKRANKE_NOW="9999-12-30T12:00:00Z"))
+        self.assertEqual(r.rc, 0, str(r))
+        r = admin(data, "import", JOBS_SAMPLE)
+        self.assertEqual(r.rc, 2, str(r))
+        r = admin(data, "import", "--accept-older", JOBS_SAMPLE)
+        self.assertEqual(r.rc, 0, str(r))
+        self.assertEqual(len(list_json(data, "jobs")), 12)
+
+    def test_first_names_are_accepted(self):
+        d = tmpdir("names")
+        data = store_copy()
+        hosts = ["Anne", "Søren", "Anne-Marie", "Anne Kirstine", "Олена", "فاطمة", "D'Angelo"]
+        appts = [make_bad.appt(0, code=c, host=h)
+                 for c, h in zip(("A2B3C4", "D5E6F7", "G8H9J2", "K3M4N5", "P6Q7R8", "S9T2U3",
+                                  "V4W5X6"), hosts)]
+        r = admin(data, "import", write(os.path.join(d, "s.json"), make_bad.sched_doc(appts)))
+        self.assertEqual(r.rc, 0, str(r))
+        got = sorted(a["host"] for a in list_json(data, "schedule")[0]["appointments"])
+        self.assertEqual(got, sorted(hosts))
+
+    def test_long_numbers_in_job_ads_that_cannot_be_cpr(self):
+        """Job ads are public and may carry phone and reference numbers: only
+        a lone 10-digit number starting with a day and month is refused
+        there (a schedule refuses any 6+4 digits)."""
+        d = tmpdir("numbers")
+        data = store_copy()
+        summary = "Ring 4512345678 eller 70 12 34 56. Ref. 1764547200, sag 2026-000123456789."
+        r = admin(data, "import", write(os.path.join(d, "j.json"),
+                                        make_bad.jobs_doc([make_bad.job(0, summary=summary)])))
+        self.assertEqual(r.rc, 0, str(r))
+        r = admin(data, "import", write(os.path.join(d, "s.json"), make_bad.sched_doc(
+            [make_bad.appt(0, place="Ring 4512345678")])))
+        self.assertEqual(r.rc, 2, str(r))
+        self.assertIn("CPR", r.err)
 
     def test_codes_listed_upper_case(self):
         d = tmpdir("lower")

@@ -14,6 +14,22 @@
  * ceiling: puts stop with STORE_EFULL and a sentence that says what to do,
  * and every response acknowledged before is still there after reopening.
  *
+ * Standing suites, each printing what it tried, lost and leaked (short in
+ * ctest; SKRANKE_FAULT_LONG=1 runs the long ones, as scripts/bench does):
+ * - kills: skranke-admin export killed with SIGKILL at a random moment
+ *   (30 rounds, 200 long); after each, the next export must hold exactly
+ *   the records that waited, as the next seq (none burnt), `--seq` must
+ *   write it again byte for byte, and no .tmp folder may stay;
+ * - a hostile stick: links to a canary folder under the batch's .tmp and
+ *   final names, FIFOs, a socket, a 4 GiB sparse file, link loops and
+ *   100 000 files, for export and import: the canary keeps its files and
+ *   mtimes, nothing hangs (every run has a time limit), messages name the
+ *   file;
+ * - every call: the Nth write, fsync or read of an export on the stick, and
+ *   of an import in the kiosk's store, fails with EIO and with ENOSPC, for
+ *   every N a clean run makes: each fails with a message (a full store
+ *   says "disk full"), the store loses nothing, and no seq is burnt.
+ *
  * In an ASan build skranke-admin is an ASan program too, whose runtime must
  * come first in the list of preloaded libraries; the test finds the runtime
  * it runs with itself and puts it in front of the shim.
@@ -22,14 +38,21 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "batch.h"
 #include "store.h"
+#include "usb.h"
 
 #define N_RESPONSES 40
+#define RUN_LIMIT_S 30 /* any run of skranke-admin longer than this hangs */
 
 static char ids[N_RESPONSES][37];
 
@@ -124,6 +147,7 @@ static int run_admin(const char *root, const char *const args[], const char *con
         setenv("LD_PRELOAD", preload, 1);
         unsetenv("FAULTFS_FSYNC_EIO");
         unsetenv("FAULTFS_ENOSPC_AFTER");
+        alarm(RUN_LIMIT_S); /* kept across exec: a hang ends as a signal */
         for (size_t i = 0; env && env[i]; i++)
             putenv((char *)env[i]);
         const char *argv[16] = {ADMIN};
@@ -189,7 +213,8 @@ static void check_failed_export(const char *out, int status, const char *err, co
     CHECK_CONTAINS(err, "skranke-admin: export failed");
     CHECK_CONTAINS(err, reason);
     CHECK(strstr(err, "responses.csv") || strstr(err, "responses.jsonl") ||
-          strstr(err, "checkins.csv") || strstr(err, "manifest.json"));
+          strstr(err, "checkins.csv") || strstr(err, "responses.xlsx") ||
+          strstr(err, "checkins.xlsx") || strstr(err, "manifest.json"));
     char first[256] = "";
     int left = count_entries(out, first, sizeof first);
     CHECK(left == 0);
@@ -284,8 +309,9 @@ static void export_faults(void)
     /* Re-exporting that batch onto a stick with room for the data files but
      * not for the manifest, and onto one whose fsync fails: nothing left. */
     size_t data_bytes = 0;
-    static const char *const data_files[] = {"responses.csv", "responses.jsonl", "checkins.csv"};
-    for (size_t i = 0; i < 3; i++) {
+    static const char *const data_files[] = {"responses.csv", "responses.jsonl", "checkins.csv",
+                                             "responses.xlsx", "checkins.xlsx"};
+    for (size_t i = 0; i < 5; i++) {
         struct stat sb;
         snprintf(path, sizeof path, "%s/%s", dir, data_files[i]);
         CHECK(stat(path, &sb) == 0);
@@ -425,9 +451,617 @@ static void map_full(void)
     free(dir);
 }
 
+/* ---- the standing suites ---- */
+
+/* snprintf into an array; a test path that does not fit is a bug here. */
+#define FMT(arr, ...)                                                                             \
+    do {                                                                                          \
+        if (snprintf(arr, sizeof arr, __VA_ARGS__) >= (int)sizeof arr)                            \
+            abort();                                                                              \
+    } while (0)
+
+static bool long_run(void)
+{
+    const char *l = getenv("SKRANKE_FAULT_LONG");
+    return l && *l && strcmp(l, "0") != 0;
+}
+
+/* A directory on tmpfs when there is one: the suites put many records. */
+static char *fast_tmpdir(void)
+{
+    struct stat st;
+    if (stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) && !getenv("TMPDIR")) {
+        setenv("TMPDIR", "/dev/shm", 1);
+        char *d = test_tmpdir();
+        unsetenv("TMPDIR");
+        return d;
+    }
+    return test_tmpdir();
+}
+
+static void put_responses(const char *data, size_t n, char (*out)[37])
+{
+    struct store *s;
+    CHECK(store_open(&s, data, NULL) == STORE_OK);
+    if (!s)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        struct response r;
+        full_response(&r);
+        CHECK(store_put_response(s, &r) == STORE_OK);
+        if (out)
+            strcpy(out[i], r.id);
+    }
+    store_close(s);
+}
+
+static int cmp_id37(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+/* The response ids of batch folder dir into ids (up to cap); how many. */
+static size_t batch_ids(const char *dir, char (*ids_out)[37], size_t cap)
+{
+    char path[4400];
+    FMT(path, "%s/responses.csv", dir);
+    char *csv = slurp(path, NULL);
+    size_t n = 0;
+    for (char *l = csv ? strchr(csv, '\n') : NULL; l && l[1] && n < cap; l = strchr(l + 1, '\n')) {
+        memcpy(ids_out[n], l + 1, 36);
+        ids_out[n++][36] = '\0';
+    }
+    free(csv);
+    return n;
+}
+
+/* Entries of dir whose name starts with '.' (not . and ..). */
+static int hidden_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        n += e->d_name[0] == '.' && strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static pid_t spawn_admin(const char *const args[])
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        FILE *e = freopen("/dev/null", "w", stderr);
+        FILE *o = freopen("/dev/null", "w", stdout);
+        (void)e;
+        (void)o;
+        const char *argv[16] = {ADMIN};
+        size_t n = 1;
+        for (size_t i = 0; args[i] && n < 15; i++)
+            argv[n++] = args[i];
+        execv(ADMIN, (char *const *)argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+#define KILL_BATCH 1100 /* more than one of the old marking chunks */
+
+static void kill_suite(void)
+{
+    int rounds = long_run() ? 200 : 30;
+    char *root = fast_tmpdir();
+    char data[4200], stick[4200], again[4000], dir[4400], dir2[4400];
+    FMT(data, "%s/data", root);
+    FMT(stick, "%s/stick", root);
+    FMT(again, "%s/again", root);
+    mkdir(stick, 0755);
+    char(*want)[37] = malloc(KILL_BATCH * 37), (*got)[37] = malloc(3 * KILL_BATCH * 37);
+    const char *export_args[] = {"--data", data, "export", stick, NULL};
+    const char *none[] = {NULL};
+    char *err;
+
+    /* How long a clean export takes: kills fall anywhere within that. */
+    put_responses(data, KILL_BATCH, NULL);
+    double t0 = now_s();
+    CHECK(run_admin(root, export_args, none, &err) == 0);
+    free(err);
+    double clean = now_s() - t0;
+    unsigned last = 1, tried = 0, lost = 0, leaked = 0, burnt = 0;
+    srand((unsigned)time(NULL));
+    for (int round = 0; round < rounds; round++) {
+        put_responses(data, KILL_BATCH, want);
+        qsort(want, KILL_BATCH, 37, cmp_id37);
+        pid_t pid = spawn_admin(export_args);
+        usleep((useconds_t)((double)rand() / RAND_MAX * clean * 1.3e6));
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        tried++;
+        int status = run_admin(root, export_args, none, &err);
+        if (status != 0)
+            fprintf(stderr, "  round %d: the export after the kill failed: %s", round, err);
+        free(err);
+        /* The batches this round made: the next seqs, none skipped. */
+        size_t n = 0;
+        unsigned seq = last + 1;
+        for (;; seq++) {
+            FMT(dir, "%s/skranke-demo-site-kiosk-1-%06u", stick, seq);
+            struct stat st;
+            if (stat(dir, &st))
+                break;
+            size_t k = batch_ids(dir, got + n, 3 * KILL_BATCH - n);
+            /* --seq writes it again, byte for byte. */
+            test_rmtree(again);
+            mkdir(again, 0755);
+            char seq_text[16];
+            FMT(seq_text, "%u", seq);
+            const char *again_args[] = {"--data", data, "export", again, "--seq", seq_text, NULL};
+            int st2 = run_admin(root, again_args, none, &err);
+            free(err);
+            FMT(dir2, "%s/skranke-demo-site-kiosk-1-%06u", again, seq);
+            char p1[4500], p2[4500];
+            FMT(p1, "%s/responses.csv", dir);
+            FMT(p2, "%s/responses.csv", dir2);
+            char *a = slurp(p1, NULL), *b = slurp(p2, NULL);
+            if (st2 != 0 || !a || !b || strcmp(a, b) != 0) {
+                fprintf(stderr, "  round %d: --seq %u does not write batch %u again\n", round,
+                        seq, seq);
+                lost++;
+            }
+            free(a);
+            free(b);
+            n += k;
+        }
+        unsigned top = seq - 1;
+        for (unsigned later = seq + 1; later < seq + 8; later++) {
+            FMT(dir, "%s/skranke-demo-site-kiosk-1-%06u", stick, later);
+            struct stat st;
+            if (stat(dir, &st) == 0) {
+                fprintf(stderr, "  round %d: seq %u skipped, batch %u written\n", round, seq,
+                        later);
+                burnt++;
+                top = later;
+            }
+        }
+        qsort(got, n, 37, cmp_id37);
+        bool same = n == KILL_BATCH;
+        for (size_t i = 0; same && i < n; i++)
+            same = strcmp(got[i], want[i]) == 0;
+        if (!same) {
+            fprintf(stderr, "  round %d: the new batches hold %zu records, %d waited\n", round,
+                    n, KILL_BATCH);
+            lost++;
+        }
+        if (hidden_entries(stick)) {
+            fprintf(stderr, "  round %d: a .tmp folder was left on the stick\n", round);
+            leaked++;
+            char cmd[4400];
+            FMT(cmd, "rm -rf '%s'/.skranke-*", stick);
+            if (system(cmd))
+                break;
+        }
+        last = top > last ? top : last;
+    }
+    printf("kills: tried %u, lost %u, leaked %u, seqs burnt %u\n", tried, lost, leaked, burnt);
+    CHECK(tried == (unsigned)rounds);
+    CHECK(lost == 0);
+    CHECK(leaked == 0);
+    CHECK(burnt == 0);
+    free(want);
+    free(got);
+    test_rmtree(root);
+    free(root);
+}
+
+/* ---- a hostile stick ---- */
+
+struct canary {
+    char dir[4200];
+    struct timespec mtime[5];
+};
+
+static const char *const canary_files[] = {"responses.csv", "responses.jsonl", "checkins.csv",
+                                           "manifest.json", "keep.txt"};
+
+static void canary_make(struct canary *c, const char *root)
+{
+    snprintf(c->dir, sizeof c->dir, "%s/canary", root);
+    mkdir(c->dir, 0755);
+    for (int i = 0; i < 5; i++) {
+        char p[4400];
+        FMT(p, "%s/%s", c->dir, canary_files[i]);
+        FILE *f = fopen(p, "w");
+        fputs("do not touch\n", f);
+        fclose(f);
+        struct stat st;
+        stat(p, &st);
+        c->mtime[i] = st.st_mtim;
+    }
+}
+
+/* How many canary files are gone or changed. */
+static int canary_harm(const struct canary *c)
+{
+    int harm = count_entries(c->dir, NULL, 0) != 5;
+    for (int i = 0; i < 5; i++) {
+        char p[4400];
+        FMT(p, "%s/%s", c->dir, canary_files[i]);
+        struct stat st;
+        harm += stat(p, &st) || st.st_mtim.tv_sec != c->mtime[i].tv_sec ||
+                st.st_mtim.tv_nsec != c->mtime[i].tv_nsec;
+    }
+    return harm;
+}
+
+static void make_socket(const char *path)
+{
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un a = {.sun_family = AF_UNIX};
+    FMT(a.sun_path, "%s", path);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a))
+        fprintf(stderr, "  cannot make a socket at %s\n", path);
+    if (fd >= 0)
+        close(fd);
+}
+
+static void make_sparse(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    CHECK(fd >= 0 && ftruncate(fd, (off_t)4 << 30) == 0);
+    if (fd >= 0)
+        close(fd);
+}
+
+static void make_many(const char *dir, int n)
+{
+    char p[4400];
+    for (int i = 0; i < n; i++) {
+        FMT(p, "%s/f%06d", dir, i);
+        int fd = open(p, O_WRONLY | O_CREAT, 0644);
+        if (fd >= 0)
+            close(fd);
+    }
+}
+
+static void at(char *out, size_t cap, const char *dir, const char *name)
+{
+    if (snprintf(out, cap, "%s/%s", dir, name) >= (int)cap)
+        abort();
+}
+
+static void hostile_stick(void)
+{
+    char *root = fast_tmpdir();
+    char data[4200], outbox[4200], inbox[4200], p[4400], q[4400];
+    struct canary c;
+    canary_make(&c, root);
+    FMT(data, "%s/data", root);
+    FMT(p, "%s/stick", root);
+    mkdir(p, 0755);
+    FMT(p, "%s/stick/skranke", root);
+    mkdir(p, 0755);
+    FMT(outbox, "%s/outbox", p);
+    FMT(inbox, "%s/inbox", p);
+    mkdir(outbox, 0755);
+    mkdir(inbox, 0755);
+    fill_store(data);
+    unsigned tried = 0, harmed = 0, hung = 0, unclear = 0;
+
+    /* The outbox: links to the canary under this kiosk's .tmp names, the
+     * stale folders of this kiosk and of another, and every odd thing. */
+    at(p, sizeof p, outbox, ".skranke-demo-site-kiosk-1-000001.tmp");
+    CHECK(symlink(c.dir, p) == 0);
+    at(p, sizeof p, outbox, ".skranke-demo-site-kiosk-1-000007.tmp");
+    CHECK(symlink(c.dir, p) == 0);
+    at(p, sizeof p, outbox, ".skranke-demo-site-kiosk-1-000003.tmp");
+    mkdir(p, 0755);
+    at(q, sizeof q, p, "responses.csv");
+    fclose(fopen(q, "w"));
+    at(p, sizeof p, outbox, ".skranke-other-kiosk-9-000001.tmp");
+    mkdir(p, 0755);
+    at(p, sizeof p, outbox, "fifo");
+    mkfifo(p, 0644);
+    at(p, sizeof p, outbox, "sock");
+    make_socket(p);
+    at(p, sizeof p, outbox, "big.bin");
+    make_sparse(p);
+    at(p, sizeof p, outbox, "loop1");
+    at(q, sizeof q, outbox, "loop2");
+    CHECK(symlink(q, p) == 0 && symlink(p, q) == 0);
+    at(p, sizeof p, outbox, "escape");
+    CHECK(symlink(c.dir, p) == 0);
+    at(p, sizeof p, outbox, "..weird");
+    fclose(fopen(p, "w"));
+    make_many(outbox, long_run() ? 100000 : 20000);
+
+    char *err;
+    const char *none[] = {NULL};
+    const char *export_args[] = {"--data", data, "export", outbox, NULL};
+    int status = run_admin(root, export_args, none, &err);
+    tried++;
+    hung += status == -1;
+    CHECK(status == 0);
+    if (status)
+        fprintf(stderr, "  export onto the hostile stick: %s", err);
+    free(err);
+    harmed += canary_harm(&c) != 0;
+    at(p, sizeof p, outbox, "skranke-demo-site-kiosk-1-000001");
+    struct buf why;
+    buf_init(&why);
+    CHECK(batch_verify(p, &why) == STORE_OK);
+    struct stat st;
+    at(p, sizeof p, outbox, ".skranke-other-kiosk-9-000001.tmp");
+    CHECK(lstat(p, &st) == 0); /* another kiosk's: left alone */
+    at(p, sizeof p, outbox, "escape");
+    CHECK(lstat(p, &st) == 0 && S_ISLNK(st.st_mode));
+    at(p, sizeof p, outbox, "..weird");
+    CHECK(lstat(p, &st) == 0);
+    CHECK(hidden_entries(outbox) == 2); /* ..weird and the other kiosk's */
+
+    /* The next batch's name already taken by a link: refused, named, the
+     * canary untouched, and the seq not used up. */
+    put_responses(data, 5, NULL);
+    at(p, sizeof p, outbox, "skranke-demo-site-kiosk-1-000002");
+    CHECK(symlink(c.dir, p) == 0);
+    status = run_admin(root, export_args, none, &err);
+    tried++;
+    hung += status == -1;
+    CHECK(status == 1);
+    CHECK_CONTAINS(err, "skranke-demo-site-kiosk-1-000002 is not a batch folder");
+    unclear += strstr(err, "000002") == NULL;
+    free(err);
+    harmed += canary_harm(&c) != 0;
+    unlink(p);
+    status = run_admin(root, export_args, none, &err);
+    CHECK(status == 0);
+    free(err);
+    CHECK(lstat(p, &st) == 0 && S_ISDIR(st.st_mode));
+
+    /* Import with trusted keys: nothing on the stick may hang it. */
+    at(p, sizeof p, root, "k");
+    const char *keygen[] = {"keygen", "--out", p, NULL};
+    CHECK(run_admin(root, keygen, none, &err) == 0);
+    free(err);
+    at(p, sizeof p, root, "k.pub");
+    char *pub = slurp(p, NULL);
+    char *line2 = pub ? strchr(pub, '\n') : NULL;
+    if (line2) {
+        line2++;
+        line2[strcspn(line2, "\n")] = '\0';
+        const char *set[] = {"--data", data, "config", "set", "trusted_keys", line2, NULL};
+        CHECK(run_admin(root, set, none, &err) == 0);
+        free(err);
+    }
+    free(pub);
+    struct {
+        const char *name, *says;
+    } cases[] = {{"a.json", "a.json.minisig: not a regular file"},
+                 {"b.json", "b.json: not a regular file"},
+                 {"c.json", "c.json: cannot open: a link"},
+                 {"d.json", "d.json: too large"},
+                 {"e.json", "e.json: cannot open: a link"}};
+    at(p, sizeof p, inbox, "a.json");
+    FMT(q, "cp '%s' '%s'", TESTDATA "/jobs-sample.json", p);
+    CHECK(system(q) == 0);
+    at(p, sizeof p, inbox, "a.json.minisig");
+    mkfifo(p, 0644);
+    at(p, sizeof p, inbox, "b.json");
+    mkfifo(p, 0644);
+    at(p, sizeof p, inbox, "c.json");
+    CHECK(symlink("/etc/passwd", p) == 0);
+    at(p, sizeof p, inbox, "d.json");
+    make_sparse(p);
+    at(p, sizeof p, inbox, "e.json");
+    CHECK(symlink(p, p) == 0);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        at(p, sizeof p, inbox, cases[i].name);
+        const char *import_args[] = {"--data", data, "import", p, NULL};
+        status = run_admin(root, import_args, none, &err);
+        tried++;
+        hung += status == -1;
+        CHECK(status == 2);
+        unclear += strstr(err, cases[i].says) == NULL;
+        CHECK_CONTAINS(err, cases[i].says);
+        free(err);
+    }
+
+    /* The staff screen's listing of an inbox with many files: the good
+     * batch is there, or the list says what it did not read. */
+    make_many(inbox, long_run() ? 100000 : 20000);
+    at(p, sizeof p, inbox, "zz-good.json");
+    fclose(fopen(p, "w"));
+    static struct usb_file files[USB_FILES_MAX];
+    at(p, sizeof p, root, "stick/skranke");
+    size_t n = usb_list_inbox(p, files, USB_FILES_MAX);
+    bool good = false, said = false;
+    for (size_t i = 0; i < n; i++) {
+        good = good || (strcmp(files[i].name, "zz-good.json") == 0 && files[i].ok);
+        said = said || strstr(files[i].why, "not read") || strstr(files[i].why, "not looked");
+    }
+    CHECK(good || said);
+    unclear += !good && !said;
+    harmed += canary_harm(&c) != 0;
+    printf("hostile stick: tried %u, canary harmed %u, hung %u, unclear messages %u\n", tried,
+           harmed, hung, unclear);
+    CHECK(harmed == 0);
+    CHECK(hung == 0);
+    buf_free(&why);
+    test_rmtree(root);
+    free(root);
+}
+
+/* ---- a fault at every call ---- */
+
+/* How many calls the shim could fail in a clean run of args (on copies
+ * of the folders, made by the caller). */
+static long count_calls(const char *root, const char *const args[], const char *env_prefix)
+{
+    char log[4300], env_log[4400];
+    FMT(log, "%s/count.log", root);
+    FMT(env_log, "FAULTFS_LOG=%s", log);
+    unlink(log);
+    const char *env[] = {env_prefix, env_log, "FAULTFS_FAIL_AT=0", "FAULTFS_FAIL_READS=1", NULL};
+    char *err;
+    int status = run_admin(root, args, env, &err);
+    CHECK(status == 0);
+    free(err);
+    char *text = slurp(log, NULL);
+    long n = (long)count_lines(text);
+    free(text);
+    unlink(log);
+    return n;
+}
+
+static void every_call(void)
+{
+    char *root = fast_tmpdir();
+    char data[4200], scratch[4200], stick[4200], env_prefix[4300], key[4300], pub[4300];
+    FMT(data, "%s/data", root);
+    FMT(scratch, "%s/scratch", root);
+    FMT(stick, "%s/stick", root);
+    mkdir(stick, 0755);
+    fill_store(data);
+    char *err;
+    const char *none[] = {NULL};
+    FMT(key, "%s/kk", root);
+    const char *keygen[] = {"keygen", "--out", key, NULL};
+    CHECK(run_admin(root, keygen, none, &err) == 0);
+    free(err);
+    FMT(pub, "%s/kk.pub", root);
+    FMT(key, "%s/kk.key", root);
+    const char *set[] = {"--data", data, "config", "set", "kiosk_key", key, NULL};
+    CHECK(run_admin(root, set, none, &err) == 0);
+    free(err);
+    char copy[8800];
+    FMT(copy, "cp -a '%s' '%s'", data, scratch);
+    CHECK(system(copy) == 0);
+    FMT(env_prefix, "FAULTFS_PREFIX=%s", stick);
+    char scratch_stick[4300];
+    FMT(scratch_stick, "%s/scratch-stick", root);
+    mkdir(scratch_stick, 0755);
+    char env_scratch[4400];
+    FMT(env_scratch, "FAULTFS_PREFIX=%s", scratch_stick);
+    const char *scratch_args[] = {"--data", scratch, "export", scratch_stick, NULL};
+    long calls = count_calls(root, scratch_args, env_scratch);
+    CHECK(calls > 5);
+
+    unsigned tried = 0, lost = 0, leaked = 0, silent = 0, wrong = 0;
+    static const char *const errnos[] = {"FAULTFS_FAIL_ERRNO=EIO", "FAULTFS_FAIL_ERRNO=ENOSPC"};
+    const char *export_args[] = {"--data", data, "export", stick, NULL};
+    for (int e = 0; e < 2; e++) {
+        for (long n = 1; n <= calls; n++) {
+            char at_n[64];
+            FMT(at_n, "FAULTFS_FAIL_AT=%ld", n);
+            const char *env[] = {env_prefix, at_n, errnos[e], "FAULTFS_FAIL_READS=1", NULL};
+            int status = run_admin(root, export_args, env, &err);
+            tried++;
+            if (status == 0) {
+                /* Good only when the batch verifies, signature and all. */
+                char dir[4400];
+                FMT(dir, "%s/skranke-demo-site-kiosk-1-000001", stick);
+                const char *verify[] = {"verify", dir, "--pubkey", pub, NULL};
+                char *verr;
+                if (run_admin(root, verify, none, &verr) != 0) {
+                    fprintf(stderr, "  export with call %ld failing (%s) said it worked, but "
+                                    "the batch does not verify: %s", n, errnos[e] + 19, verr);
+                    wrong++;
+                }
+                free(verr);
+                free(err);
+                goto out; /* exported: the rest would test another batch */
+            }
+            silent += status != 1 || count_lines(err) != 1;
+            wrong += !strstr(err, e ? "No space left on device" : "Input/output error") &&
+                     !strstr(err, "cannot read");
+            free(err);
+            leaked += count_entries(stick, NULL, 0) != 0;
+            struct store *s;
+            struct store_status st;
+            if (store_open(&s, data, NULL) == STORE_OK) {
+                lost += store_status(s, &st) != STORE_OK || st.responses_waiting != N_RESPONSES ||
+                        st.last_export.seq != 0;
+                store_close(s);
+            }
+        }
+    }
+    {
+        int status = run_admin(root, export_args, none, &err);
+        CHECK(status == 0);
+        free(err);
+        char dir[4400];
+        FMT(dir, "%s/skranke-demo-site-kiosk-1-000001", stick);
+        const char *verify[] = {"verify", dir, "--pubkey", pub, NULL};
+        status = run_admin(root, verify, none, &err);
+        CHECK(status == 0); /* seq 1: no failed attempt used a number */
+        free(err);
+    }
+out:
+    printf("export, a fault at every call (%ld calls x EIO, ENOSPC): tried %u, lost %u, leaked "
+           "%u, unclear %u, wrong %u\n", calls, tried, lost, leaked, silent, wrong);
+    CHECK(lost == 0);
+    CHECK(leaked == 0);
+    CHECK(silent == 0);
+    CHECK(wrong == 0);
+
+    /* Import, with the kiosk's own store failing. */
+    char env_data[4300], count_data[4300], cmd[8800];
+    FMT(count_data, "%s/count-data", root);
+    FMT(cmd, "cp -a '%s' '%s'", data, count_data);
+    CHECK(system(cmd) == 0);
+    FMT(env_data, "FAULTFS_PREFIX=%s", count_data);
+    const char *count_args[] = {"--data", count_data, "import", TESTDATA "/jobs-sample.json", NULL};
+    calls = count_calls(root, count_args, env_data);
+    CHECK(calls > 0);
+    FMT(env_data, "FAULTFS_PREFIX=%s", data);
+    const char *import_args[] = {"--data", data, "import", TESTDATA "/jobs-sample.json", NULL};
+    unsigned itried = 0, ilost = 0, iunclear = 0;
+    for (int e = 0; e < 2; e++) {
+        for (long n = 1; n <= calls; n++) {
+            char at_n[64];
+            FMT(at_n, "FAULTFS_FAIL_AT=%ld", n);
+            const char *env[] = {env_data, at_n, errnos[e], NULL};
+            int status = run_admin(root, import_args, env, &err);
+            itried++;
+            iunclear += status != 1 || !strstr(err, e ? "disk full" : "storage failed");
+            if (status != 1 || !strstr(err, e ? "disk full" : "storage failed"))
+                fprintf(stderr, "  import with call %ld failing (%s): status %d: %s", n,
+                        errnos[e] + 19, status, err);
+            free(err);
+            struct store *s;
+            struct store_status st;
+            if (store_open(&s, data, NULL) == STORE_OK) {
+                ilost += store_status(s, &st) != STORE_OK || st.jobs != 0 ||
+                         st.responses != N_RESPONSES;
+                store_close(s);
+            }
+        }
+    }
+    int status = run_admin(root, import_args, none, &err);
+    CHECK(status == 0);
+    free(err);
+    printf("import, a fault at every store call (%ld calls x EIO, ENOSPC): tried %u, lost %u, "
+           "unclear %u\n", calls, itried, ilost, iunclear);
+    CHECK(ilost == 0);
+    CHECK(iunclear == 0);
+    test_rmtree(root);
+    free(root);
+}
+
 int main(void)
 {
     map_full();
     export_faults();
+    kill_suite();
+    hostile_stick();
+    every_call();
     TEST_END();
 }

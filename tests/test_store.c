@@ -139,7 +139,10 @@ int main(void)
 
     /* The schedule: find by code in any case. */
     struct import_result ir;
-    CHECK(batch_import_file(s, TESTDATA "/schedule-sample.json", &ir, &why) == STORE_OK);
+    struct batch_import_opts at = {.now = 1795510800}; /* the sample's day, 10:00 local */
+    CHECK(store_config_set(s, "site", "jobcenter-slagelse", &why) == STORE_OK);
+    CHECK(batch_import_file_opts(s, TESTDATA "/schedule-sample.json", &at, &ir, &why) ==
+          STORE_OK);
     struct appointment a;
     CHECK(store_find_appointment(s, "jobcenter-slagelse", "2026-11-24", "k7m2qx", &a) ==
           STORE_OK);

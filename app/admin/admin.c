@@ -25,7 +25,8 @@
 static const char usage[] =
     "usage: skranke-admin [--data DIR] COMMAND ...\n"
     "  init [--site ID] [--kiosk ID]    create the store, set site and kiosk ids\n"
-    "  import FILE...                   import job or schedule batches\n"
+    "  import [--accept-older] FILE...  import job or schedule batches (--accept-older:\n"
+    "                                   also one older than the batch loaded)\n"
     "  export OUTDIR [--seq N]          export what waits (or batch N again)\n"
     "  status [--json]                  counts, last export, storage use\n"
     "  list responses|checkins|jobs|schedule [--json]\n"
@@ -175,21 +176,20 @@ static int cmd_init(int argc, char **argv)
 
 static int cmd_import(int argc, char **argv)
 {
+    struct batch_import_opts opts = {.accept_older = take_flag(&argc, argv, "--accept-older")};
     if (argc < 2 || !no_more_options(argc, argv)) {
-        complain("usage: import FILE...");
+        complain("usage: import [--accept-older] FILE...");
         return EXIT_REFUSED;
     }
     struct store *s = open_store();
     if (!s)
         return 1;
-    struct buf err, site;
+    struct buf err;
     buf_init(&err);
-    buf_init(&site);
-    store_config_get(s, "site", &site);
     int worst = 0;
     for (int i = 1; i < argc; i++) {
         struct import_result res;
-        int rc = batch_import_file(s, argv[i], &res, &err);
+        int rc = batch_import_file_opts(s, argv[i], &opts, &res, &err);
         if (rc) {
             complain("%s", err.data);
             int code = exit_for(rc);
@@ -197,6 +197,10 @@ static int cmd_import(int argc, char **argv)
                 worst = code;
             continue;
         }
+        if (res.older)
+            complain("%s: warning: this batch is older than the one that was loaded; it "
+                     "replaced it because of --accept-older",
+                     argv[i]);
         if (res.header.kind == BATCH_JOBS) {
             printf("%s: %zu job openings imported (batch %s)\n", argv[i], res.jobs,
                    res.header.batch_id);
@@ -205,14 +209,9 @@ static int cmd_import(int argc, char **argv)
                    "(batch %s)\n",
                    argv[i], res.header.site, res.header.date, res.appointments, res.sessions,
                    res.header.batch_id);
-            if (strcmp(res.header.site, site.data) != 0)
-                complain("%s: note: this schedule is for site %s, but this kiosk is %s; it "
-                         "will not be shown until the kiosk's site is %s",
-                         argv[i], res.header.site, site.data, res.header.site);
         }
     }
     buf_free(&err);
-    buf_free(&site);
     store_close(s);
     return worst;
 }
@@ -352,7 +351,7 @@ static int cmd_set_pin(int argc, char **argv)
     if (rc)
         complain("%s", store_strerror(rc));
     else
-        printf("PIN set; failed attempts and any lockout cleared\n");
+        printf("PIN set; the count of wrong PINs (and its wait) cleared\n");
     sodium_memzero(line, sizeof line);
     store_close(s);
     return exit_for(rc);

@@ -70,7 +70,28 @@ static struct {
     long cfg_idle;
     bool working; /* the worker's result is not collected yet */
     struct timer t_scan, t_progress;
+    /* Files refused only for being older than what is loaded, and whether
+     * this import takes exactly those ("Importér alligevel"). */
+    char older[8][4096];
+    int n_older;
+    bool accept_older;
 } st;
+
+/* The PIN check. Argon2id is slow on purpose, so it runs on a thread of its
+ * own while the screen keeps drawing; its end wakes the loop as the
+ * worker's does. The back-off's gate lives as long as the kiosk runs:
+ * leaving staff mode must not reset it. */
+static struct {
+    struct pin_gate gate;
+    SDL_Thread *thread;
+    SDL_atomic_t running;
+    bool pending; /* a check was started and its outcome not shown yet */
+    struct store *store;
+    char pin[9];
+    uint64_t now;
+    int rc;
+    struct pin_result r;
+} pc;
 
 static const char *D(const char *key)
 {
@@ -97,11 +118,24 @@ static void release_worker(void)
     st.thread = NULL;
 }
 
+/* Drops a PIN check's outcome; waits for one still running (well under a
+ * second), so that nothing of it outlives staff mode. */
+static void pin_release(void)
+{
+    if (pc.thread)
+        SDL_WaitThread(pc.thread, NULL);
+    pc.thread = NULL;
+    pc.pending = false;
+    memset(pc.pin, 0, sizeof pc.pin);
+}
+
 static void forget(struct app *a)
 {
     app_cancel(a, &st.t_scan);
     app_cancel(a, &st.t_progress);
     release_worker();
+    pin_release();
+    st.n_older = 0;
     memset(st.pin, 0, sizeof st.pin);
     memset(st.first_pin, 0, sizeof st.first_pin);
     st.view = PIN;
@@ -144,15 +178,98 @@ static void progress_fire(struct app *a, struct timer *t)
     app_after(a, t, 50, progress_fire);
 }
 
+/* "Vent N sekunder" (key) or "Vent 1 sekund" (key.one), N counted up to
+ * whole seconds so that it never says 0. */
+static void note_wait(const char *key, uint64_t wait_ms)
+{
+    long n = (long)((wait_ms + 999) / 1000);
+    char k[48];
+    snprintf(k, sizeof k, "%s%s", key, n == 1 ? ".one" : "");
+    struct buf b;
+    buf_init(&b);
+    note(i18n_fmt("da", k, n, &b), true);
+    buf_free(&b);
+}
+
+/* What a PIN attempt came to. "Forkert PIN" only for a PIN that was
+ * checked; during the back-off only the wait. */
+static void pin_show(struct app *a, int rc, const struct pin_result *r)
+{
+    if (rc) {
+        note(store_strerror(rc), true);
+    } else if (r->ok) {
+        st.view = MENU;
+        st.note[0] = '\0';
+        scan(a);
+    } else if (r->no_pin) {
+        note(D("staff.pin.none"), true);
+    } else if (!r->checked) {
+        note_wait("staff.pin.backoff", r->wait_ms);
+    } else if (r->wait_ms) {
+        note_wait("staff.pin.wait", r->wait_ms);
+    } else {
+        note(D("staff.pin.wrong"), true);
+    }
+}
+
+static int pin_work(void *arg)
+{
+    (void)arg;
+    pc.rc = store_pin_check(pc.store, &pc.gate, pc.pin, pc.now, &pc.r);
+    memset(pc.pin, 0, sizeof pc.pin);
+    SDL_AtomicSet(&pc.running, 0);
+    SDL_Event e = {.type = SDL_USEREVENT};
+    SDL_PushEvent(&e);
+    return 0;
+}
+
+/* OK on the PIN pad: nothing is checked during the back-off; else the
+ * check starts on its thread and pin_collect shows how it went. */
+static void pin_submit(struct app *a)
+{
+    if (pc.pending)
+        return; /* one check at a time */
+    struct pin_result r;
+    int rc = store_pin_state(a->store, &pc.gate, a->now, &r);
+    if (rc || r.no_pin || r.wait_ms) {
+        pin_show(a, rc, &r);
+        memset(st.pin, 0, sizeof st.pin);
+        return;
+    }
+    memcpy(pc.pin, st.pin, sizeof pc.pin);
+    memset(st.pin, 0, sizeof st.pin);
+    pc.store = a->store;
+    pc.now = a->now;
+    pc.pending = true;
+    SDL_AtomicSet(&pc.running, 1);
+    note(D("staff.pin.checking"), false);
+    const char *nt = getenv("SKRANKE_NO_THREADS");
+    if (!(nt && strcmp(nt, "1") == 0))
+        pc.thread = SDL_CreateThread(pin_work, "skranke-pin", NULL);
+    if (!pc.thread)
+        pin_work(NULL); /* see writer.c: emulators without working threads */
+}
+
+static void pin_collect(struct app *a)
+{
+    if (!pc.pending || SDL_AtomicGet(&pc.running))
+        return;
+    struct pin_result r = pc.r;
+    int rc = pc.rc;
+    pin_release();
+    pin_show(a, rc, &r);
+    a->dirty = true;
+}
+
 static void enter(struct app *a)
 {
     forget(a);
     struct pin_result pr;
-    store_pin_state(a->store, app_wall(a), &pr);
+    store_pin_state(a->store, &pc.gate, a->now, &pr);
     if (pr.no_pin)
         note(D("staff.pin.none"), true);
-    else if (pr.locked)
-        note(D("staff.pin.locked"), true);
+    else if (pr.wait_ms)
+        note_wait("staff.pin.backoff", pr.wait_ms);
     scan(a);
     app_after(a, &st.t_scan, 1000, scan_fire);
 }
@@ -168,6 +285,15 @@ static void add_result(bool ok, const char *text)
     }
 }
 
+/* Whether path is one of the older files staff chose to import anyway. */
+static bool chosen_older(const char *path)
+{
+    for (int i = 0; i < st.n_older; i++)
+        if (strcmp(st.older[i], path) == 0)
+            return true;
+    return false;
+}
+
 static int work(void *arg)
 {
     (void)arg;
@@ -175,6 +301,8 @@ static int work(void *arg)
     buf_init(&err);
     buf_init(&line);
     if (st.job == JOB_IMPORT) {
+        struct batch_import_opts opts = {.accept_older = st.accept_older};
+        int n_older = 0;
         static struct usb_file files[USB_FILES_MAX];
         size_t n = usb_list_inbox(st.stick, files, USB_FILES_MAX);
         SDL_AtomicSet(&st.total, (int)n);
@@ -187,9 +315,15 @@ static int work(void *arg)
                            files[i].why);
                 add_result(false, line.data);
             } else {
+                if (st.accept_older && !chosen_older(files[i].path))
+                    continue;
                 struct import_result res;
-                int rc = batch_import_file(st.store, files[i].path, &res, &err);
-                if (rc) {
+                int rc = batch_import_file_opts(st.store, files[i].path, &opts, &res, &err);
+                if (rc && res.older && !st.accept_older && n_older < 8) {
+                    snprintf(st.older[n_older++], sizeof st.older[0], "%s", files[i].path);
+                    buf_printf(&line, "%s: %s – %s", D("staff.import.refused"), files[i].name,
+                               D("staff.import.older"));
+                } else if (rc) {
                     buf_printf(&line, "%s: %s", D("staff.import.refused"), err.data);
                 } else if (res.header.kind == BATCH_JOBS) {
                     buf_printf(&line, "%s: %s – %zu job", D("staff.import.ok"), files[i].name,
@@ -199,10 +333,13 @@ static int work(void *arg)
                                D("staff.import.ok"), files[i].name, res.header.site,
                                res.header.date, res.appointments, res.sessions);
                 }
+                if (!rc && res.older)
+                    buf_printf(&line, " (%s)", D("staff.import.older.taken"));
                 add_result(rc == 0, line.data);
             }
             SDL_AtomicSet(&st.done_count, (int)i + 1);
         }
+        st.n_older = n_older;
     } else {
         char outbox[4096], why[200];
         SDL_AtomicSet(&st.total, 1);
@@ -308,6 +445,7 @@ static void load_settings(struct app *a)
 /* The worker ended (or the writer has news): join it, collect. */
 static void answered(struct app *a)
 {
+    pin_collect(a);
     if (st.working && !SDL_AtomicGet(&st.running)) {
         release_worker();
         st.working = false;
@@ -464,27 +602,7 @@ static void tap_view(struct app *a, const char *id)
             if (n)
                 pin[n - 1] = '\0';
         } else if (strcmp(id, "staff.pin.ok") == 0 && st.view == PIN) {
-            struct pin_result r;
-            int rc = store_pin_check(a->store, pin, app_wall(a), &r);
-            memset(st.pin, 0, sizeof st.pin);
-            struct buf b;
-            buf_init(&b);
-            if (rc)
-                note(store_strerror(rc), true);
-            else if (r.ok) {
-                st.view = MENU;
-                st.note[0] = '\0';
-                scan(a);
-            } else if (r.no_pin)
-                note(D("staff.pin.none"), true);
-            else if (r.locked)
-                note(D("staff.pin.locked"), true);
-            else if (r.wait_until)
-                note(i18n_fmt("da", "staff.pin.wait", (long)(r.wait_until - app_wall(a)), &b),
-                     true);
-            else
-                note(D("staff.pin.wrong"), true);
-            buf_free(&b);
+            pin_submit(a);
         } else if (strcmp(id, "staff.pin.ok") == 0 && st.view == NEWPIN && strlen(pin) >= 4) {
             if (st.pin_step == 0) {
                 memcpy(st.first_pin, pin, sizeof st.first_pin);
@@ -504,7 +622,11 @@ static void tap_view(struct app *a, const char *id)
         return;
     }
     st.note[0] = '\0';
-    if (strcmp(id, "staff.import") == 0) {
+    if (strcmp(id, "staff.import") == 0 || strcmp(id, "staff.import.anyway") == 0) {
+        /* The second tap, after the warning, takes the older files only. */
+        st.accept_older = id[12] == '.' && st.n_older > 0;
+        if (!st.accept_older)
+            st.n_older = 0;
         scan(a);
         start(a, JOB_IMPORT, 0);
     } else if (strcmp(id, "staff.export") == 0) {
@@ -593,7 +715,7 @@ static void draw_pin(struct ui *ui, int y, const char *title)
 {
     int W = ui->w, H = ui->h, m = ui_px(ui, 4);
     y += line(ui, y, title, 4.2f, true, UI_TEXT);
-    char dots[32] = "";
+    char dots[(sizeof st.pin - 1) * (sizeof "● " - 1) + 1] = "";
     for (size_t i = 0; i < strlen(st.pin); i++)
         strcat(dots, "● ");
     struct text_style ds = {ui_px(ui, 5), true, UI_TEXT};
@@ -708,6 +830,12 @@ static void draw_work(struct app *a, struct ui *ui, int y)
     ui_register(ui, "staff.result", (struct rect){0, y, W, ui->h - y}, UI_LABEL, false, NULL);
     for (int i = 0; i < st.n_results; i++)
         y += line(ui, y, st.results[i].text, 3, true, st.results[i].ok ? UI_TEXT : UI_WARN_TEXT);
+    if (st.n_older) { /* older than what is loaded: taken only on a second tap */
+        y += ui_px(ui, 2);
+        y += line(ui, y, D("staff.import.older.warn"), 3.2f, true, UI_WARN_TEXT);
+        ui_button(ui, "staff.import.anyway", (struct rect){m, y, ui_px(ui, 60), ui_px(ui, 11)},
+                  D("staff.import.anyway"), NULL, BTN_SECONDARY);
+    }
 }
 
 static void draw_menu(struct app *a, struct ui *ui, int y)
@@ -878,7 +1006,7 @@ static void draw(struct app *a, struct ui *ui)
 static bool busy(const struct app *a)
 {
     (void)a;
-    return SDL_AtomicGet(&st.running) != 0;
+    return SDL_AtomicGet(&st.running) != 0 || SDL_AtomicGet(&pc.running) != 0;
 }
 
 const struct screen screen_staff = {

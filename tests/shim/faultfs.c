@@ -14,8 +14,19 @@
  *   FAULTFS_ENOSPC_AFTER=N    the folder has N bytes free, shared by all its
  *                             files: a write that crosses the line is cut
  *                             short, the next one fails with ENOSPC
+ *   FAULTFS_FAIL_AT=N         only the Nth write, fsync or read (with
+ *                             FAULTFS_FAIL_READS=1) on those descriptors
+ *                             fails, with FAULTFS_FAIL_ERRNO (EIO, the
+ *                             default, or ENOSPC); the others work
  *   FAULTFS_LOG=FILE          appends one line per injected failure, so a
- *                             test can tell that the shim was loaded and hit
+ *                             test can tell that the shim was loaded and hit;
+ *                             with FAULTFS_FAIL_AT=0 one line per call that
+ *                             could fail ("faultfs: call N …"), so a test can
+ *                             count them
+ *
+ * Reads fail only with FAULTFS_FAIL_READS and FAULTFS_FAIL_AT.
+ *
+ * pwritev (LMDB's page writes) fails whole rather than short.
  *
  * Not covered: descriptors copied with dup/dup2/fcntl(F_DUPFD), files opened
  * through stdio (glibc calls its internal open, not the public symbol),
@@ -50,6 +61,10 @@ static bool fsync_eio;
 static bool enospc;
 static long long space_left; /* bytes, when enospc */
 static bool ready;
+static long long fail_at = -1; /* FAULTFS_FAIL_AT; -1 when unset */
+static long long calls;
+static int fail_errno = EIO;
+static bool fail_reads;
 
 static int (*real_open)(const char *, int, ...);
 static int (*real_open64)(const char *, int, ...);
@@ -66,6 +81,9 @@ static ssize_t (*real_write)(int, const void *, size_t);
 static ssize_t (*real_pwrite)(int, const void *, size_t, off_t);
 static ssize_t (*real_pwrite64)(int, const void *, size_t, off_t);
 static ssize_t (*real_writev)(int, const struct iovec *, int);
+static ssize_t (*real_read)(int, void *, size_t);
+static ssize_t (*real_pwritev)(int, const struct iovec *, int, off_t);
+static ssize_t (*real_pwritev64)(int, const struct iovec *, int, off_t);
 static int (*real_fsync)(int);
 static int (*real_fdatasync)(int);
 
@@ -87,6 +105,14 @@ static void setup(void)
     }
     const char *e = getenv("FAULTFS_FSYNC_EIO");
     fsync_eio = e && *e && strcmp(e, "0") != 0;
+    const char *at = getenv("FAULTFS_FAIL_AT");
+    if (at && *at)
+        fail_at = atoll(at);
+    const char *fe = getenv("FAULTFS_FAIL_ERRNO");
+    if (fe && strcmp(fe, "ENOSPC") == 0)
+        fail_errno = ENOSPC;
+    const char *fr = getenv("FAULTFS_FAIL_READS");
+    fail_reads = fr && *fr && strcmp(fr, "0") != 0;
     const char *n = getenv("FAULTFS_ENOSPC_AFTER");
     if (n && *n) {
         enospc = true;
@@ -250,9 +276,32 @@ int close(int fd)
     return real_close(fd);
 }
 
+/* With FAULTFS_FAIL_AT: counts a call on a tracked fd and fails the Nth
+ * (-1 with errno); 0 otherwise. */
+static int counted(int fd, const char *what)
+{
+    if (fail_at < 0 || !is_tracked(fd))
+        return 0;
+    long long n = __atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
+    char path[PATH_MAX];
+    if (fail_at == 0 || n == fail_at)
+        fd_path(fd, path, sizeof path);
+    if (fail_at == 0) {
+        note("faultfs: call %lld %s(%s)", n, what, path);
+        return 0;
+    }
+    if (n != fail_at)
+        return 0;
+    note("faultfs: %s(%s): %s", what, path, fail_errno == ENOSPC ? "ENOSPC" : "EIO");
+    errno = fail_errno;
+    return -1;
+}
+
 /* How much of a write of n bytes to fd may happen; -1 with errno when none. */
 static ssize_t allowance(int fd, size_t n)
 {
+    if (counted(fd, "write"))
+        return -1;
     if (!enospc || !is_tracked(fd))
         return (ssize_t)n;
     long long left = __atomic_load_n(&space_left, __ATOMIC_RELAXED);
@@ -292,6 +341,8 @@ ssize_t pwrite64(int fd, const void *buf, size_t n, off_t off)
 ssize_t writev(int fd, const struct iovec *iov, int cnt)
 {
     RESOLVE(real_writev, "writev");
+    if (counted(fd, "writev"))
+        return -1;
     if (!enospc || !is_tracked(fd))
         return real_writev(fd, iov, cnt);
     /* Rare here: write the vectors one by one within the allowance. */
@@ -309,6 +360,8 @@ ssize_t writev(int fd, const struct iovec *iov, int cnt)
 
 static int sync_fault(int fd, const char *what)
 {
+    if (counted(fd, what))
+        return -1;
     if (!fsync_eio || !is_tracked(fd))
         return 0;
     char path[PATH_MAX];
@@ -328,4 +381,38 @@ int fdatasync(int fd)
 {
     RESOLVE(real_fdatasync, "fdatasync");
     return sync_fault(fd, "fdatasync") ? -1 : real_fdatasync(fd);
+}
+
+ssize_t read(int fd, void *buf, size_t n)
+{
+    RESOLVE(real_read, "read");
+    if (fail_reads && counted(fd, "read"))
+        return -1;
+    return real_read(fd, buf, n);
+}
+
+/* LMDB writes its pages with pwritev: all or nothing here. */
+static ssize_t vec_fault(int fd, const struct iovec *iov, int cnt)
+{
+    size_t n = 0;
+    for (int i = 0; i < cnt; i++)
+        n += iov[i].iov_len;
+    ssize_t take = allowance(fd, n);
+    if (take >= 0 && (size_t)take < n) {
+        errno = ENOSPC;
+        return -1;
+    }
+    return take < 0 ? -1 : 0;
+}
+
+ssize_t pwritev(int fd, const struct iovec *iov, int cnt, off_t off)
+{
+    RESOLVE(real_pwritev, "pwritev");
+    return vec_fault(fd, iov, cnt) ? -1 : real_pwritev(fd, iov, cnt, off);
+}
+
+ssize_t pwritev64(int fd, const struct iovec *iov, int cnt, off_t off)
+{
+    RESOLVE(real_pwritev64, "pwritev64");
+    return vec_fault(fd, iov, cnt) ? -1 : real_pwritev64(fd, iov, cnt, off);
 }

@@ -311,9 +311,47 @@ def cases():
 
     # ---- older than what is loaded (tests/data samples: jobs 05:30, schedule 05:00) ----
     add("older_jobs", J(top={"generated_at": "2026-11-24T04:00:00Z"}), path="generated_at",
-        at='"generated_at": "2026-11-24T04:00:00Z"')
+        at='"generated_at": "2026-11-24T04:00:00Z"', also=("--accept-older",))
     add("older_schedule", S(top={"generated_at": "2026-11-24T04:00:00Z"}),
-        path="generated_at", at='"generated_at": "2026-11-24T04:00:00Z"')
+        path="generated_at", at='"generated_at": "2026-11-24T04:00:00Z"',
+        also=("--accept-older",))
+
+    # ---- the kiosk's clock and site (the tests run at 2026-11-24T09:00:00Z) ----
+    add("future_jobs", J(top={"generated_at": "9999-12-31T00:00:00Z"}), path="generated_at",
+        at='"generated_at": "9999-12-31T00:00:00Z"', also=("24 hours",),
+        why="would lock out every later batch")
+    add("future_schedule", S(top={"generated_at": "2026-11-25T09:00:01Z"}),
+        path="generated_at", at='"generated_at": "2026-11-25T09:00:01Z"', also=("24 hours",),
+        why="one second past the 24 hours a clock may be off")
+    add("schedule_other_site", S(top={"site": "sprogcenter-slagelse"}), path="site",
+        at='"site": "sprogcenter-slagelse"', also=("jobcenter-slagelse",))
+    add("schedule_past_day", S(top={"date": "2026-11-23"}), path="date",
+        at='"date": "2026-11-23"', also=("2026-11-24",), why="yesterday's schedule")
+
+    # ---- what must never reach a screen: CPR numbers, surnames, bidi controls ----
+    add("host_with_cpr", S(appts=[appt(0), appt(1, host="Anne Kirstine Hansen, CPR 010101-1234")]),
+        path="appointments[1].host", at='"host": "Anne Kirstine', also=("CPR",))
+    add("host_full_name", S(appts=[appt(0, host="Anne Kirstine Hansen"), appt(1)]),
+        path="appointments[0].host", at='"host": "Anne Kirstine Hansen"', also=("first name",))
+    add("host_with_digit", S(appts=[appt(0), appt(1, host="Søren2")]),
+        path="appointments[1].host", at='"host": "Søren2"', also=("first name",))
+    add("cpr_in_unit", S(appts=[appt(0, unit="Sygedagpenge 0101011234"), appt(1)]),
+        path="appointments[0].unit", at='"unit": "Sygedagpenge 0101011234"', also=("CPR",))
+    add("cpr_in_session_title", S(sessions=[sess(0), sess(1, title="Dansk 2 for 311299-4321")]),
+        path="sessions[1].title", at='"title": "Dansk 2 for', also=("CPR",))
+    add("cpr_in_job_summary", J(jobs=[job(0), job(1, summary="Spørg efter 010190-1234."),
+                                      job(2)]),
+        path="jobs[1].summary", at='"summary": "Spørg', also=("CPR",),
+        why="a job ad is public; a CPR number has no place in it")
+    add("cpr_in_source", J(top={"source": "Udtræk for 0101011234"}), path="source",
+        at='"source": "Udtræk for 0101011234"', also=("CPR",))
+    add("bidi_in_unit", S(appts=[appt(0, unit="Sygedagpenge\u202e"), appt(1)]),
+        path="appointments[0].unit", at='"unit": "Sygedagpenge', also=("bidi",),
+        why="U+202E turns the rest of the text around on screen")
+    add("bidi_in_job_title", J(jobs=[job(0), job(1, title="Køkken\u2066hjælper"), job(2)]),
+        path="jobs[1].title", at='"title": "Køkken', also=("bidi",))
+    add("bidi_in_session_place", S(sessions=[sess(0, place="Lokale\u2069 3"), sess(1)]),
+        path="sessions[0].place", at='"place": "Lokale', also=("bidi",))
     return c
 
 
