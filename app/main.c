@@ -147,9 +147,34 @@ int main(int argc, char **argv)
         goto out_store;
     }
     install_signals();
-    Uint32 flags = SDL_WINDOW_SHOWN | (o.fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
-    a.win = SDL_CreateWindow("skranke", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, o.w, o.h,
-                             flags);
+    /* Full screen. Under X, SDL 2.26 creates an SDL_WINDOW_FULLSCREEN_DESKTOP
+     * window at the windowed size (o.w x o.h, centred), maps it, asks the
+     * window manager for full screen (_NET_WM_STATE) and then polls up to
+     * 100 ms for the window to move and resize (X11_SetWindowFullscreenViaWM,
+     * inside SDL_CreateWindow). With no window manager nothing changes: the
+     * first frame waited the whole 100 ms, and then a 1920x1080 frame showed
+     * through a 1280x800 window in the middle of the screen. So under X the
+     * kiosk opens a borderless window of the display's size at its origin,
+     * which covers the screen at once (window managers treat an undecorated
+     * screen-sized window as full screen). Elsewhere (KMSDRM on the board,
+     * Wayland) SDL's full screen, as before. tests/bench/sdl_floor.c opens
+     * its window the same way; scripts/bench-window times both. */
+    Uint32 flags = SDL_WINDOW_SHOWN;
+    int win_x = SDL_WINDOWPOS_CENTERED, win_y = SDL_WINDOWPOS_CENTERED, win_w = o.w, win_h = o.h;
+    if (o.fullscreen) {
+        const char *driver = SDL_GetCurrentVideoDriver();
+        SDL_Rect bounds;
+        if (driver && strcmp(driver, "x11") == 0 && SDL_GetDisplayBounds(0, &bounds) == 0) {
+            flags |= SDL_WINDOW_BORDERLESS;
+            win_x = bounds.x;
+            win_y = bounds.y;
+            win_w = bounds.w;
+            win_h = bounds.h;
+        } else {
+            flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+        }
+    }
+    a.win = SDL_CreateWindow("skranke", win_x, win_y, win_w, win_h, flags);
     if (a.win)
         a.ren = SDL_CreateRenderer(a.win, -1, 0);
     if (!a.ren) {
