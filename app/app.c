@@ -315,6 +315,10 @@ uint64_t app_store(struct app *a, const struct write_job *job)
 
 void app_answered(struct app *a)
 {
+    if (a->settings_stale && a->writer && writer_settle(a->writer, 0)) {
+        a->settings_stale = false;
+        app_reload_settings(a);
+    }
     if (a->writer && !writer_pending(a->writer, NULL)) {
         app_cancel(a, &a->t_saving);
         if (a->saving) {

@@ -83,6 +83,7 @@ struct app {
     bool prompt;
     uint64_t prompt_end;
     bool saving; /* the "saving" banner is shown */
+    bool settings_stale; /* a setting is being written: read them again after */
     bool dirty, quit, script_mode, maintenance;
     int exit_code; /* non-zero when the kiosk must be restarted */
     uint64_t frames;

@@ -4,7 +4,8 @@
  * New jobs wait in a fixed ring under one SDL mutex; the thread takes the
  * oldest and runs it with the mutex released. Every job gets an answer:
  * a check-in request is tried once and its result (success or the failure)
- * is kept for the screen to collect; a record (response, check-in) that
+ * is kept for the screen to collect (so is a staff request: a setting, a
+ * new PIN); a record (response, check-in) that
  * the store refuses moves to a separate retry list, so the jobs behind it
  * are not held up, and the list is retried every RETRY_MS. A record leaves
  * the writer only after the store acknowledged it. Every answer pushes an
@@ -17,6 +18,7 @@
 #include <string.h>
 
 #include <SDL.h>
+#include <sodium.h>
 
 #include "util.h"
 
@@ -50,7 +52,8 @@ struct writer {
         uint64_t seq;
         int rc;
         struct checkin_result res;
-    } results[RESULTS]; /* answers to check-in requests, newest overwrite */
+        char why[300];
+    } results[RESULTS]; /* answers to requests, newest overwrite */
     size_t next_result;
 };
 
@@ -82,6 +85,40 @@ static bool store_record(struct writer *w, const struct write_job *job)
     return false;
 }
 
+static bool is_request(enum write_kind k)
+{
+    return k == WRITE_CHECKIN_REQUEST || k == WRITE_SETTING || k == WRITE_PIN;
+}
+
+/* Runs a request that is tried once; the reason of a failure into why. */
+static int run_request(struct writer *w, struct write_job *job, struct checkin_result *res,
+                       struct buf *why)
+{
+    int rc = 0;
+    switch (job->kind) {
+    case WRITE_CHECKIN_REQUEST:
+        rc = store_checkin(w->store, &job->request, res);
+        break;
+    case WRITE_SETTING:
+        rc = store_config_set(w->store, job->setting_key, job->setting_value, why);
+        free(job->setting_key);
+        free(job->setting_value);
+        job->setting_key = job->setting_value = NULL;
+        break;
+    case WRITE_PIN:
+        rc = store_pin_make(w->store, job->pin);
+        sodium_memzero(job->pin, sizeof job->pin);
+        break;
+    default:
+        break;
+    }
+    if (rc && !why->len)
+        buf_puts(why, store_strerror(rc));
+    if (rc)
+        log_msg("writer", "a request could not be carried out: %s", why->data);
+    return rc;
+}
+
 /* Runs the job at the head of the queue (lock held on entry and exit). */
 static void run_head(struct writer *w)
 {
@@ -90,26 +127,27 @@ static void run_head(struct writer *w)
     SDL_UnlockMutex(w->lock);
     bool stored = true;
     struct checkin_result res;
+    memset(&res, 0, sizeof res);
+    struct buf why;
+    buf_init(&why);
     int rc = 0;
-    if (p.job.kind == WRITE_CHECKIN_REQUEST) {
-        rc = store_checkin(w->store, &p.job.request, &res);
-        if (rc)
-            log_msg("writer", "a check-in could not be made: %s", store_strerror(rc));
-    } else {
+    if (is_request(p.job.kind))
+        rc = run_request(w, &p.job, &res, &why);
+    else
         stored = store_record(w, &p.job);
-    }
     SDL_LockMutex(w->lock);
     w->busy = false;
     w->head = (w->head + 1) % QUEUE;
     w->count--;
-    if (p.job.kind == WRITE_CHECKIN_REQUEST) {
+    if (is_request(p.job.kind)) {
         size_t i = w->next_result++ % RESULTS;
         w->results[i].seq = p.job.seq;
         w->results[i].rc = rc;
         w->results[i].res = res;
+        snprintf(w->results[i].why, sizeof w->results[i].why, "%s", rc ? why.data : "");
         if (rc) {
             w->failures++;
-            snprintf(w->why, sizeof w->why, "%s", store_strerror(rc));
+            snprintf(w->why, sizeof w->why, "%s", why.data);
         }
     } else if (!stored) {
         if (w->n_retry == 0)
@@ -125,6 +163,7 @@ static void run_head(struct writer *w)
         }
     }
     memset(&p, 0, sizeof p);
+    buf_free(&why);
     SDL_CondBroadcast(w->idle);
     wake_loop(); /* a screen may be waiting for this answer */
 }
@@ -229,6 +268,36 @@ uint64_t writer_request_checkin(struct writer *w, const struct checkin_request *
     uint64_t seq = writer_submit(w, &job);
     memset(&job, 0, sizeof job);
     return seq;
+}
+
+uint64_t writer_request_setting(struct writer *w, const char *key, const char *value)
+{
+    struct write_job job = {.kind = WRITE_SETTING, .setting_key = xstrdup(key),
+                            .setting_value = xstrdup(value)};
+    return writer_submit(w, &job);
+}
+
+uint64_t writer_request_pin(struct writer *w, const char *pin)
+{
+    struct write_job job = {.kind = WRITE_PIN};
+    snprintf(job.pin, sizeof job.pin, "%s", pin);
+    uint64_t seq = writer_submit(w, &job);
+    sodium_memzero(&job, sizeof job);
+    return seq;
+}
+
+bool writer_answer(struct writer *w, uint64_t seq, int *rc, char *why, size_t cap)
+{
+    SDL_LockMutex(w->lock);
+    bool ready = false;
+    for (size_t i = 0; i < RESULTS && !ready; i++)
+        if (w->results[i].seq == seq) {
+            *rc = w->results[i].rc;
+            snprintf(why, cap, "%s", w->results[i].why);
+            ready = true;
+        }
+    SDL_UnlockMutex(w->lock);
+    return ready;
 }
 
 bool writer_checkin_result(struct writer *w, uint64_t seq, int *rc, struct checkin_result *res)
@@ -347,6 +416,11 @@ void writer_stop(struct writer *w, uint32_t timeout_ms)
     SDL_DestroyCond(w->wake);
     SDL_DestroyCond(w->idle);
     SDL_DestroyMutex(w->lock);
+    for (size_t i = 0; i < w->count; i++) { /* requests never run */
+        struct write_job *j = &w->queue[(w->head + i) % QUEUE].job;
+        free(j->setting_key);
+        free(j->setting_value);
+    }
     /* Answers lived here; leave nothing readable in freed memory. */
     memset(w->queue, 0, sizeof w->queue);
     memset(w->retry, 0, sizeof w->retry);

@@ -18,14 +18,22 @@
 
 #include "store.h"
 
-enum write_kind { WRITE_RESPONSE, WRITE_CHECKIN, WRITE_CHECKIN_REQUEST };
+enum write_kind {
+    WRITE_RESPONSE,        /* a citizen's answer: stored, or kept and retried */
+    WRITE_CHECKIN,         /* a check-in record: likewise */
+    WRITE_CHECKIN_REQUEST, /* store_checkin: tried once, answered */
+    WRITE_SETTING,         /* store_config_set (staff): tried once, answered */
+    WRITE_PIN,             /* store_pin_make (staff, Argon2id): tried once, answered */
+};
 
 struct write_job {
     enum write_kind kind;
     struct response response;
     struct checkin checkin;
     struct checkin_request request;
-    uint64_t seq; /* set by writer_submit */
+    char *setting_key, *setting_value; /* WRITE_SETTING: the writer frees them */
+    char pin[9];                        /* WRITE_PIN: wiped once used */
+    uint64_t seq;                       /* set by writer_submit */
 };
 
 struct writer;
@@ -49,6 +57,14 @@ enum writer_state writer_state(struct writer *w, uint64_t seq);
  * a failure is reported to the citizen, who was told nothing yet. Returns a
  * number to collect the result with. */
 uint64_t writer_request_checkin(struct writer *w, const struct checkin_request *req);
+/* Asks for a setting to be changed, or a new staff PIN to be made, off the
+ * UI thread (both are durable writes; the PIN also hashes with Argon2id).
+ * Tried once; collect the answer with writer_answer. */
+uint64_t writer_request_setting(struct writer *w, const char *key, const char *value);
+uint64_t writer_request_pin(struct writer *w, const char *pin);
+/* True when request seq has its answer: *rc, and on failure the reason in
+ * why (the store's message). */
+bool writer_answer(struct writer *w, uint64_t seq, int *rc, char *why, size_t cap);
 /* True when the result of request seq is ready (then *rc and *res are set). */
 bool writer_checkin_result(struct writer *w, uint64_t seq, int *rc, struct checkin_result *res);
 

@@ -36,6 +36,24 @@ int main(void)
     struct store_options tiny = {.map_initial = 64 * 1024, .map_max = 256 * 1024};
     CHECK(store_open(&s, dir, &tiny) == STORE_OK);
 
+    /* Staff requests are answered: a setting changed, a refused one with
+     * the store's reason, a new PIN made (all off the UI thread). */
+    {
+        struct writer *w0 = writer_start(s);
+        uint64_t good = writer_request_setting(w0, "idle_timeout_s", "60");
+        uint64_t bad = writer_request_setting(w0, "idle_timeout_s", "2");
+        uint64_t pin = writer_request_pin(w0, "4711");
+        CHECK(writer_settle(w0, 10000));
+        int rc = -1;
+        char why[300];
+        CHECK(writer_answer(w0, good, &rc, why, sizeof why) && rc == 0);
+        CHECK(store_config_long(s, "idle_timeout_s") == 60);
+        CHECK(writer_answer(w0, bad, &rc, why, sizeof why) && rc != 0);
+        CHECK_CONTAINS(why, "10");
+        CHECK(writer_answer(w0, pin, &rc, why, sizeof why) && rc == 0);
+        writer_stop(w0, 1000);
+    }
+
     /* Ordinary writes go through and are durable once drained. */
     struct writer *w = writer_start(s);
     struct write_job job = {.kind = WRITE_RESPONSE};

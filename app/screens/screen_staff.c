@@ -69,6 +69,7 @@ static struct {
     char cfg_languages[256], cfg_kinds[128], cfg_lists[2][4096];
     long cfg_idle;
     bool working; /* the worker's result is not collected yet */
+    uint64_t setting_seq, pin_seq; /* the writer's numbers of changes asked for */
     struct timer t_scan, t_progress;
     /* Files refused only for being older than what is loaded, and whether
      * this import takes exactly those ("Importér alligevel"). */
@@ -445,6 +446,21 @@ static void load_settings(struct app *a)
 /* The worker ended (or the writer has news): join it, collect. */
 static void answered(struct app *a)
 {
+    int rc;
+    char why[300];
+    if (st.setting_seq && writer_answer(a->writer, st.setting_seq, &rc, why, sizeof why)) {
+        st.setting_seq = 0;
+        if (rc)
+            note(why[0] ? why : "Kunne ikke gemme indstillingen.", true);
+        app_reload_settings(a);
+        load_settings(a);
+        a->dirty = true;
+    }
+    if (st.pin_seq && writer_answer(a->writer, st.pin_seq, &rc, why, sizeof why)) {
+        st.pin_seq = 0;
+        note(rc ? why : D("staff.changepin.done"), rc != 0);
+        a->dirty = true;
+    }
     pin_collect(a);
     if (st.working && !SDL_AtomicGet(&st.running)) {
         release_worker();
@@ -467,6 +483,14 @@ static void collect_seq(const struct export_log *e, void *ctx)
         st.seqs[st.n_seqs++] = e->seq;
 }
 
+/* Asks the writer to change a setting (a durable write, off the UI
+ * thread); answered() shows the outcome and reads the settings again. */
+static void set_setting(struct app *a, const char *key, const char *value)
+{
+    st.setting_seq = writer_request_setting(a->writer, key, value);
+    a->settings_stale = true; /* read again once written, even if staff leave */
+}
+
 static void toggle_list(struct app *a, const char *key, const char *item)
 {
     struct buf v, out, why;
@@ -485,10 +509,7 @@ static void toggle_list(struct app *a, const char *key, const char *item)
     }
     if (!had)
         buf_printf(&out, "%s%s", out.len ? "," : "", item);
-    if (store_config_set(a->store, key, out.len ? out.data : "", &why) != STORE_OK)
-        note(why.len ? why.data : "Kunne ikke gemme indstillingen.", true);
-    else
-        app_reload_settings(a);
+    set_setting(a, key, out.len ? out.data : "");
     buf_free(&v);
     buf_free(&out);
     buf_free(&why);
@@ -507,8 +528,7 @@ static void remove_item(struct app *a, const char *key, int n)
     for (char *t = strtok_r(v.data, ",", &save); t; t = strtok_r(NULL, ",", &save))
         if (++i != n)
             buf_printf(&out, "%s%s", out.len ? "," : "", t);
-    if (store_config_set(a->store, key, out.len ? out.data : "", &why) != STORE_OK)
-        note(why.data, true);
+    set_setting(a, key, out.len ? out.data : "");
     buf_free(&v);
     buf_free(&out);
     buf_free(&why);
@@ -523,8 +543,7 @@ static void add_item(struct app *a, const char *key, const char *item)
     if (v.len)
         buf_putc(&v, ',');
     buf_puts(&v, item);
-    if (store_config_set(a->store, key, v.data, &why) != STORE_OK)
-        note(why.data, true);
+    set_setting(a, key, v.data);
     buf_free(&v);
     buf_free(&why);
 }
@@ -585,10 +604,8 @@ static void tap_view(struct app *a, const char *id)
             size_t n = strlen(st.edit);
             while (n && st.edit[n - 1] == ' ')
                 st.edit[--n] = '\0';
-            if (n && !strchr(st.edit, ',')) {
+            if (n && !strchr(st.edit, ','))
                 add_item(a, st.edit_key, st.edit);
-                app_reload_settings(a);
-            }
             st.view = SETTINGS;
         }
         return;
@@ -611,8 +628,9 @@ static void tap_view(struct app *a, const char *id)
                 note(D("staff.changepin.mismatch"), true);
                 st.pin_step = 0;
             } else {
-                int rc = store_pin_make(a->store, pin);
-                note(rc ? store_strerror(rc) : D("staff.changepin.done"), rc != 0);
+                /* Hashed and stored by the writer; answered() says how it went. */
+                st.pin_seq = writer_request_pin(a->writer, pin);
+                note(D("staff.changepin.saving"), false);
                 st.view = MENU;
             }
             memset(st.pin, 0, sizeof st.pin);
@@ -654,10 +672,7 @@ static void tap_view(struct app *a, const char *id)
         struct buf why;
         buf_init(&why);
         snprintf(text, sizeof text, "%ld", v);
-        if (store_config_set(a->store, "idle_timeout_s", text, &why) == STORE_OK)
-            app_reload_settings(a);
-        else
-            note(why.data, true);
+        set_setting(a, "idle_timeout_s", text);
         buf_free(&why);
     } else if (strncmp(id, "staff.set.units.", 16) == 0 || strncmp(id, "staff.set.errands.", 18) == 0) {
         bool units = id[10] == 'u';
@@ -669,7 +684,6 @@ static void tap_view(struct app *a, const char *id)
             st.view = EDIT;
         } else {
             remove_item(a, key, atoi(rest));
-            app_reload_settings(a);
         }
     } else if (strcmp(id, "staff.changepin") == 0) {
         st.view = NEWPIN;
