@@ -225,6 +225,28 @@ void utf8_pop(char *s)
         s[n - 1] = '\0';
 }
 
+bool utf8_copy(char *dst, size_t cap, const char *src)
+{
+    if (!cap)
+        return !*src;
+    size_t n = strlen(src);
+    if (n < cap) {
+        memcpy(dst, src, n + 1);
+        return true;
+    }
+    static const char ell[] = "\xE2\x80\xA6"; /* … */
+    size_t keep = cap - 1 >= sizeof ell - 1 ? cap - 1 - (sizeof ell - 1) : cap - 1;
+    while (keep && ((unsigned char)src[keep] & 0xC0) == 0x80)
+        keep--; /* src[keep] starts the first character left out */
+    memcpy(dst, src, keep);
+    if (cap - 1 - keep >= sizeof ell - 1) {
+        memcpy(dst + keep, ell, sizeof ell - 1);
+        keep += sizeof ell - 1;
+    }
+    dst[keep] = '\0';
+    return false;
+}
+
 long days_from_civil(int y, int m, int d)
 {
     y -= m <= 2;

@@ -50,6 +50,10 @@ size_t utf8_count(const char *s, size_t n);
 uint32_t utf8_next(const char **p);
 /* Removes the last code point of the NUL-terminated s, if any. */
 void utf8_pop(char *s);
+/* Copies src into dst[cap] whole, or cut at a character boundary with "…"
+ * at the end when it does not fit (never half a character). Returns true
+ * when all of src fit. */
+bool utf8_copy(char *dst, size_t cap, const char *src);
 
 /* Seconds since the epoch, from $SKRANKE_NOW when set. */
 time_t clock_now(void);

@@ -101,7 +101,7 @@ static const char *D(const char *key)
 
 static void note(const char *text, bool bad)
 {
-    snprintf(st.note, sizeof st.note, "%s", text);
+    utf8_copy(st.note, sizeof st.note, text);
     st.note_bad = bad;
 }
 
@@ -281,7 +281,7 @@ static void add_result(bool ok, const char *text)
 {
     if (st.n_results < RESULTS_MAX) {
         st.results[st.n_results].ok = ok;
-        snprintf(st.results[st.n_results].text, sizeof st.results[0].text, "%s", text);
+        utf8_copy(st.results[st.n_results].text, sizeof st.results[0].text, text);
         st.n_results++;
     }
 }
@@ -757,7 +757,7 @@ static void collect_schedule(const struct schedule_info *i, void *ctx)
 static void status_line(struct buf *b, bool warn)
 {
     if (st.n_status < (int)(sizeof st.status / sizeof *st.status)) {
-        snprintf(st.status[st.n_status].text, sizeof st.status[0].text, "%s", b->data);
+        utf8_copy(st.status[st.n_status].text, sizeof st.status[0].text, b->data);
         st.status[st.n_status++].warn = warn;
     }
     buf_clear(b);
