@@ -10,9 +10,10 @@
  * Nothing on a stick is followed or trusted: symbolic links are refused
  * (O_NOFOLLOW, lstat), only regular files are read, names with '/', "..",
  * control characters or invalid UTF-8 are refused, files over the format's
- * size limit are refused by their size alone, and at most USB_SCAN_MAX
- * directory entries are looked at, so a stick with 10 000 odd files costs
- * next to nothing.
+ * size limit are refused by their size alone. Every name in the inbox is
+ * read (up to a million); when more batches are there than fit in the list
+ * (USB_FILES_MAX), the list's last entry says so, so a good batch is never
+ * skipped without a word.
  */
 #ifndef SKRANKE_USB_H
 #define SKRANKE_USB_H
@@ -20,7 +21,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define USB_SCAN_MAX 50000
 #define USB_FILES_MAX 64
 
 struct usb_file {

@@ -8,7 +8,7 @@
  *   settings     key → value text (only keys that were set)
  *   responses    id → response             checkins  id → check-in
  *   pending      'r'+id / 'c'+id → ""      (records waiting for export)
- *   jobs         id → job                  counters  DATE\0NAME → u32
+ *   jobs         id → job                  counters  see store_checkin.c
  *   appointments SITE\0DATE\0CODE → appointment
  *   sessions     SITE\0DATE\0ID → session  exports   u32 BE seq → export log
  *   batches      u32 BE seq + 'c' + DATE TIME ID → ""   (a batch's check-ins,

@@ -126,7 +126,7 @@ static int ink(const char *path, char **v)
         int lines = 0;
         for (int i = 0; i < nb; i++)
             lines += bands[i] * 4 >= tallest;
-        Uint64 hash = 1469598103934665603ull;
+        Uint64 hash = 14695981039346656037ull; /* FNV-1a 64 */
         for (int y = by0; y <= by1; y++)
             for (int x = bx0; x <= bx1; x++) {
                 const Uint8 *p = pixel(s, x, y);
