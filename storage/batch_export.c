@@ -74,26 +74,10 @@ static const enum batch_xlsx_type checkin_types[] = {XLSX_TEXT, XLSX_TEXT, XLSX_
     "response_id;date;site;unit;language;empowerment;ressourcefokus;progression;vaerdighed\r\n"
 #define CHECKINS_HEADER "checkin_id;date;time;site;kind;code;unit;session_id;ticket;result\r\n"
 
-/* A cell that a spreadsheet would take for a formula (OWASP's "CSV
- * injection": = + - @, tab, CR) is written with a leading apostrophe, and
- * so is one that starts with an apostrophe, so that a reader gets the
- * stored text back by dropping one leading apostrophe. */
+/* A cell of the export's CSV files (';'); see buf_put_csv_cell. */
 void csv_cell(struct buf *b, const char *s)
 {
-    bool guard = *s && strchr("=+-@\t\r'", *s);
-    if (!guard && !strpbrk(s, ";\"\r\n")) {
-        buf_puts(b, s);
-        return;
-    }
-    buf_putc(b, '"');
-    if (guard)
-        buf_putc(b, '\'');
-    for (; *s; s++) {
-        if (*s == '"')
-            buf_putc(b, '"');
-        buf_putc(b, *s);
-    }
-    buf_putc(b, '"');
+    buf_put_csv_cell(b, s, ';');
 }
 
 /* ---- a file written with a running SHA-256 ---- */

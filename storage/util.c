@@ -225,6 +225,25 @@ void utf8_pop(char *s)
         s[n - 1] = '\0';
 }
 
+void buf_put_csv_cell(struct buf *b, const char *s, char sep)
+{
+    bool guard = *s && strchr("=+-@\t\r'", *s);
+    char special[] = {sep, '"', '\r', '\n', '\0'};
+    if (!guard && !strpbrk(s, special)) {
+        buf_puts(b, s);
+        return;
+    }
+    buf_putc(b, '"');
+    if (guard)
+        buf_putc(b, '\'');
+    for (; *s; s++) {
+        if (*s == '"')
+            buf_putc(b, '"');
+        buf_putc(b, *s);
+    }
+    buf_putc(b, '"');
+}
+
 bool utf8_copy(char *dst, size_t cap, const char *src)
 {
     if (!cap)

@@ -41,6 +41,12 @@ void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s as a JSON string literal, quotes included. */
 void buf_put_json_string(struct buf *b, const char *s);
+/* One CSV cell separated by sep: quoted when it holds sep, a quote or a
+ * line break. A cell that a spreadsheet would take for a formula (OWASP's
+ * "CSV injection": = + - @, tab, CR), or that starts with an apostrophe, is
+ * written with one leading apostrophe, so a reader gets the stored text
+ * back by dropping one leading apostrophe. */
+void buf_put_csv_cell(struct buf *b, const char *s, char sep);
 
 /* True when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
 bool utf8_valid(const char *s, size_t n);

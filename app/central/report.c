@@ -421,25 +421,12 @@ static void human(char *out, size_t cap, const char *v, bool pct)
 
 /* ---- figures.csv ---- */
 
-/* As the kiosk's export does: a name a spreadsheet would take for a formula
- * (= + - @, tab, CR) or that starts with an apostrophe gets one leading
- * apostrophe (OWASP's advice), so opening figures.csv never evaluates it. */
+/* As the kiosk's export does (buf_put_csv_cell): a name a spreadsheet
+ * would take for a formula gets one leading apostrophe, so opening
+ * figures.csv never evaluates it. */
 static void csv_field(struct buf *b, const char *s)
 {
-    bool guard = *s && strchr("=+-@\t\r'", *s);
-    if (!guard && !strpbrk(s, ",\"\r\n")) {
-        buf_puts(b, s);
-        return;
-    }
-    buf_putc(b, '"');
-    if (guard)
-        buf_putc(b, '\'');
-    for (; *s; s++) {
-        if (*s == '"')
-            buf_putc(b, '"');
-        buf_putc(b, *s);
-    }
-    buf_putc(b, '"');
+    buf_put_csv_cell(b, s, ',');
 }
 
 struct lines {
