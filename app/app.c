@@ -300,7 +300,8 @@ static void saving_fire(struct app *a, struct timer *t)
     }
 }
 
-void app_saving_started(struct app *a)
+/* A record went to the writer: the banner shows if storing takes long. */
+static void saving_started(struct app *a)
 {
     if (!a->t_saving.armed && !a->saving)
         app_after(a, &a->t_saving, SAVING_AFTER_MS, saving_fire);
@@ -309,7 +310,7 @@ void app_saving_started(struct app *a)
 uint64_t app_store(struct app *a, const struct write_job *job)
 {
     uint64_t seq = writer_submit(a->writer, job);
-    app_saving_started(a);
+    saving_started(a);
     return seq;
 }
 

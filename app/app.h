@@ -130,9 +130,6 @@ void app_cancel(struct app *a, struct timer *t);
 /* Hands a record to the writer; arms the "saving" banner. Returns the
  * writer's sequence number for it (see writer_state). */
 uint64_t app_store(struct app *a, const struct write_job *job);
-/* A request to the writer was made (a check-in): the banner shows if the
- * answer takes long. */
-void app_saving_started(struct app *a);
 
 /* Arms the core's timers (clock minute, idle); once, after app_init and
  * the loop clock are set. */

@@ -49,11 +49,6 @@ const uint8_t *loop_presented(int *w, int *h)
     return fr.rgb && fr.presents ? fr.rgb : NULL;
 }
 
-uint64_t loop_presents(void)
-{
-    return fr.presents;
-}
-
 static const char *frame_log(void)
 {
     if (!fr.log_checked) {

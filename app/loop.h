@@ -33,8 +33,6 @@ void loop_advance(struct app *a, uint64_t target);
 void loop_capture(bool on);
 /* The last frame presented, or NULL when none was kept. */
 const uint8_t *loop_presented(int *w, int *h);
-/* Frames presented so far. */
-uint64_t loop_presents(void);
 
 /* Wake-ups counted by loop_run, for the benchmark. */
 extern uint64_t loop_wakeups;
