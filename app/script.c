@@ -18,7 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <SDL_image.h>
+#include <png.h>
 
 #include "loop.h"
 
@@ -164,12 +164,12 @@ bool script_shot(struct app *a, const char *path)
         log_msg("script", "%s: no frame has been presented", path);
         return false;
     }
-    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormatFrom((void *)rgb, w, h, 24, w * 3,
-                                                        SDL_PIXELFORMAT_RGB24);
-    bool ok = s && IMG_SavePNG(s, path) == 0;
+    png_image img = {.version = PNG_IMAGE_VERSION, .width = (png_uint_32)w,
+                     .height = (png_uint_32)h, .format = PNG_FORMAT_RGB};
+    bool ok = png_image_write_to_file(&img, path, 0, rgb, w * 3, NULL) != 0;
     if (!ok)
-        log_msg("script", "%s: cannot save the screenshot: %s", path, SDL_GetError());
-    SDL_FreeSurface(s);
+        log_msg("script", "%s: cannot save the screenshot: %s", path, img.message);
+    png_image_free(&img);
     return ok;
 }
 
