@@ -231,6 +231,24 @@ static bool run_line(struct app *a, char *line, const char *shots)
         snprintf(path, sizeof path, "%s/%s.png", shots, arg);
         return script_shot(a, path) || fail("cannot write the screenshot %s", arg);
     }
+    if (strcmp(line, "dump") == 0) {
+        /* The widgets of the presented frame, as --dump-ui prints them,
+         * into SHOTS/NAME.ui: for tests that check every screen's words. */
+        if (!*arg || strchr(arg, '/'))
+            return fail("dump needs a name without '/'%s", "");
+        if (!shots)
+            return true;
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s.ui", shots, arg);
+        struct buf b;
+        buf_init(&b);
+        ui_dump(&a->ui, &b);
+        FILE *f = fopen(path, "w");
+        bool ok = f && fwrite(b.data ? b.data : "", 1, b.len, f) == b.len;
+        ok = f && fclose(f) == 0 && ok;
+        buf_free(&b);
+        return ok || fail("cannot write the widget list %s", arg);
+    }
     if (strcmp(line, "expect") == 0) {
         return shown(a, arg) || fail("%s is not on screen", arg);
     }

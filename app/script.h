@@ -3,7 +3,8 @@
  * taps, drags, typing, waits and checks against the kiosk on a virtual
  * clock. Beyond the format's commands it knows three checks for privacy
  * tests: `expect-gone ID`, `expect-no-text TEXT` and `expect-not-cached
- * TEXT` (no rendered text in the cache contains TEXT). With
+ * TEXT` (no rendered text in the cache contains TEXT), and `dump NAME`
+ * writes the widgets on screen as --dump-ui prints them to SHOTS/NAME.ui. With
  * SKRANKE_SCRIPT_TRACE=1 it prints "ok LINE TEXT" on standard output as
  * each line holds (for tests that kill the kiosk mid-script).
  */
