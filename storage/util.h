@@ -54,6 +54,9 @@ bool utf8_valid(const char *s, size_t n);
 size_t utf8_count(const char *s, size_t n);
 /* The code point at *p, advancing *p past it (U+FFFD for a bad byte). */
 uint32_t utf8_next(const char **p);
+/* Writes code point cp (at most U+10FFFF) as UTF-8 into out; returns the
+ * byte count (1 to 4). */
+size_t utf8_encode(uint32_t cp, char out[4]);
 /* Removes the last code point of the NUL-terminated s, if any. */
 void utf8_pop(char *s);
 /* Copies src into dst[cap] whole, or cut at a character boundary with "…"
