@@ -99,8 +99,12 @@ r = kiosk(data, code("K7M2QX") + "expect checkin.result\n", env=dict(ENV, SKRANK
 check(r.returncode == 0, "after the pause the code works: %s" % r.stderr)
 # The countdown ends on screen too, back to the keypad with the code kept.
 d2, data2 = with_schedule()
-r = kiosk(data2, wrong + code("ZZZZZZ") + "expect-gone checkin.key.K\nwait 31000\n"
-          "expect checkin.key.K\nexpect-text ZZZZZZ\nexpect-gone checkin.paused\n"
+r = kiosk(data2, wrong + code("ZZZZZZ") + "expect-gone checkin.key.K\n"
+          # back and in again: a clean pad; the next code is told the pause again
+          "tap nav.back\ntap checkin.appointment\nexpect checkin.key.K\nexpect-no-text ZZZZZZ\n"
+          "type K7M2QX\ntap checkin.ok\nexpect checkin.paused\nexpect-gone checkin.key.K\n"
+          "wait 31000\n"
+          "expect checkin.key.K\nexpect-text K7M2QX\nexpect-gone checkin.paused\n"
           + "tap checkin.key.del\n" * 6 + "type K7M2QX\ntap checkin.ok\nexpect checkin.result\n",
           env=at("08:41"))
 check(r.returncode == 0, "the keypad returns when the pause is over: %s" % r.stderr)

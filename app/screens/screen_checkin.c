@@ -81,6 +81,17 @@ static void forget(struct app *a)
     memset(&ck, 0, sizeof ck);
 }
 
+/* The code, its note and a pause told about it: left behind by going back.
+ * A pause still in force is told again by the store at the next code. */
+static void forget_code(struct app *a)
+{
+    memset(ck.code, 0, sizeof ck.code);
+    ck.len = 0;
+    ck.banner_key[0] = '\0';
+    ck.limited_until = 0;
+    app_cancel(a, &ck.t_count);
+}
+
 static void go_home(struct app *a, struct timer *t)
 {
     (void)t;
@@ -157,9 +168,7 @@ static void open_kind(struct app *a, enum checkin_kind kind)
     char date[11], hhmm[6];
     today(a, date, hhmm);
     ck.kind = kind;
-    ck.len = 0;
-    ck.code[0] = '\0';
-    ck.banner_key[0] = '\0';
+    forget_code(a);
     if (kind == CHECKIN_WALKIN) {
         ck.view = ERRANDS;
     } else if (!store_has_schedule(a->store, a->site, date)) {
@@ -350,9 +359,7 @@ static void tap(struct app *a, const char *id)
             ck.view = SESSIONS;
         else if (ck.view == CODE || ck.view == SESSIONS || ck.view == ERRANDS)
             ck.view = MENU;
-        ck.len = 0;
-        ck.code[0] = '\0';
-        ck.banner_key[0] = '\0';
+        forget_code(a);
         a->dirty = true;
         return;
     }
