@@ -462,25 +462,32 @@ static void draw_menu(struct app *a, struct ui *ui, int top)
     }
 }
 
+/* The height of text wrapped at w, centred (as ui_text draws it). */
+static int text_h(struct ui *ui, const char *text, const struct text_style *st, int w)
+{
+    return text_cache_get(ui->tc, text, st, w, ALIGN_CENTER, ui_text_rtl(ui, text))->h;
+}
+
 /* Code entry paused (too many wrong codes on this kiosk): said as the
  * kiosk pausing, never as the citizen's fault, in place of the keypad. */
 static void draw_pause(struct app *a, struct ui *ui, int y)
 {
-    int m = ui_px(ui, 4);
+    int m = ui_px(ui, 4), pad = ui_px(ui, 3), gap = ui_px(ui, 2), w = ui->w - 2 * m - 2 * pad;
     struct buf b;
     buf_init(&b);
     long left = (long)(ck.limited_until - app_wall(a));
+    const char *title = T(a, "checkin.paused");
+    const char *sub = i18n_fmt(a->lang, "checkin.paused.sub", left > 0 ? left : 0, &b);
     struct text_style st = {ui_px(ui, 4.6f), true, UI_WARN_TEXT};
-    struct text_style sub = {ui_px(ui, 3.8f), false, UI_WARN_TEXT};
-    struct rect r = {m, y, ui->w - 2 * m, ui_px(ui, 30)};
+    struct text_style sst = {ui_px(ui, 3.8f), false, UI_WARN_TEXT};
+    int th = text_h(ui, title, &st, w), sh = text_h(ui, sub, &sst, w);
+    struct rect r = ui_place(ui, (struct rect){m, y, ui->w - 2 * m, pad + th + gap + sh + pad},
+                             true);
     ui_round_rect(ui, r, ui_px(ui, 1.5f), UI_WARN_BG);
-    int pad = ui_px(ui, 3);
-    ui_text(ui, "checkin.paused", (struct rect){r.x + pad, r.y + pad, r.w - 2 * pad, ui_px(ui, 10)},
-            T(a, "checkin.paused"), &st, ALIGN_CENTER, true, true);
-    ui_text(ui, NULL, (struct rect){r.x + pad, r.y + pad + ui_px(ui, 11), r.w - 2 * pad,
-                                    ui_px(ui, 13)},
-            i18n_fmt(a->lang, "checkin.paused.sub", left > 0 ? left : 0, &b), &sub, ALIGN_CENTER,
-            true, true);
+    ui_text(ui, "checkin.paused", (struct rect){r.x + pad, r.y + pad, w, th}, title, &st,
+            ALIGN_CENTER, true, false);
+    ui_text(ui, NULL, (struct rect){r.x + pad, r.y + pad + th + gap, w, sh}, sub, &sst,
+            ALIGN_CENTER, true, false);
     buf_free(&b);
 }
 
@@ -539,12 +546,6 @@ static void draw_code(struct app *a, struct ui *ui, int top)
     int ow = ui_px(ui, 40);
     ui_button(ui, "checkin.ok", (struct rect){(W - ow) / 2, y, ow, ok_h}, T(a, "checkin.ok"),
               NULL, ck.len == 6 ? BTN_PRIMARY : BTN_SECONDARY);
-}
-
-/* The height of text wrapped at w, centred (as ui_text draws it). */
-static int text_h(struct ui *ui, const char *text, const struct text_style *st, int w)
-{
-    return text_cache_get(ui->tc, text, st, w, ALIGN_CENTER, ui_text_rtl(ui, text))->h;
 }
 
 /* Open attendance asks first: one accidental tap records nothing. The
