@@ -223,6 +223,7 @@ enum checkin_outcome {
     CHECKIN_LIMITED,     /* too many wrong codes: wait until limited_until */
     CHECKIN_NO_SCHEDULE, /* no schedule imported for this site and day */
     CHECKIN_NO_SESSION,  /* no such session today */
+    CHECKIN_CLOSED,      /* the session is not taking attendance now: nothing recorded */
 };
 
 #define CHECKIN_WRONG_MAX 5      /* wrong codes … */
@@ -239,6 +240,7 @@ struct checkin_request {
     char errand[STORE_TEXT_MAX + 1];
     int errand_index;       /* 0-based: ticket letter A, B, … */
     int early_min, late_min;
+    int session_before_min; /* sessions take attendance from this long before start */
 };
 
 struct checkin_result {
@@ -248,9 +250,15 @@ struct checkin_result {
     char session_title[STORE_TEXT_MAX + 1];
     char session_start[6], session_end[6];
     char session_place[STORE_TEXT_MAX + 1];
-    unsigned ahead;             /* walk-in: tickets for this errand issued before today */
     time_t limited_until;
 };
+
+/* When a session takes attendance: from before_min minutes before its start
+ * until its end; one without an end until late_min minutes after its start
+ * (as late as an appointment may be). Times are "HH:MM", local, today. */
+enum session_window { SESSION_NOT_YET, SESSION_OPEN, SESSION_OVER };
+enum session_window store_session_window(const char *start, const char *end, const char *now,
+                                         int before_min, int late_min);
 
 /* Checks a citizen in, in one durable transaction: finds the appointment or
  * session, detects a repeat, applies the time window and the wrong-code

@@ -204,6 +204,17 @@ static int appointment(struct store *s, MDB_txn *txn, struct ck_ctx *c)
     return put_checkin(s, txn, c);
 }
 
+enum session_window store_session_window(const char *start, const char *end, const char *now,
+                                         int before_min, int late_min)
+{
+    int t = minutes(now), from = minutes(start), until = end && *end ? minutes(end) : -1;
+    if (until < 0 && from >= 0)
+        until = from + late_min;
+    if (t < 0 || from < 0 || t < from - before_min)
+        return SESSION_NOT_YET;
+    return t < until ? SESSION_OPEN : SESSION_OVER;
+}
+
 static int session(struct store *s, MDB_txn *txn, struct ck_ctx *c)
 {
     const struct checkin_request *q = c->req;
@@ -225,6 +236,11 @@ static int session(struct store *s, MDB_txn *txn, struct ck_ctx *c)
     snprintf(res->session_end, sizeof res->session_end, "%s", x.end);
     snprintf(res->session_place, sizeof res->session_place, "%s", x.place);
     snprintf(res->record.session_id, sizeof res->record.session_id, "%s", x.id);
+    switch (store_session_window(x.start, x.end, q->time, q->session_before_min, q->late_min)) {
+    case SESSION_NOT_YET: res->outcome = CHECKIN_EARLY; return 0;
+    case SESSION_OVER: res->outcome = CHECKIN_CLOSED; return 0;
+    case SESSION_OPEN: break;
+    }
     if (x.n_participants) {
         bool listed = false;
         for (size_t i = 0; i < x.n_participants && !listed; i++)
@@ -415,7 +431,8 @@ static int walkin(struct store *s, MDB_txn *txn, struct ck_ctx *c)
              number % 100000u);
     snprintf(res->record.unit, sizeof res->record.unit, "%s", q->errand);
     snprintf(res->record.result, sizeof res->record.result, "ok");
-    res->ahead = last;
+    /* No "N ahead of you": the kiosk knows how many numbers it gave out,
+     * never how many of those were already called, served or went home. */
     res->outcome = CHECKIN_OK;
     return put_checkin(s, txn, c);
 }

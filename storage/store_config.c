@@ -215,6 +215,7 @@ static const struct setting {
     {"idle_prompt_s", "15", is_prompt},
     {"checkin_early_min", "60", is_minutes},
     {"checkin_late_min", "30", is_minutes},
+    {"session_open_before_min", "30", is_minutes},
     {"trusted_keys", "", is_keys},
     {"kiosk_key", "", is_path},
     {"usb_root", "/media", is_dir},
@@ -231,7 +232,7 @@ static const struct setting {
 const char *const store_config_keys[] = {
     "site", "kiosk", "units", "unit", "errands", "checkin_kinds", "languages",
     "idle_timeout_s", "idle_prompt_s", "checkin_early_min", "checkin_late_min",
-    "trusted_keys", "kiosk_key", "usb_root", "retention_responses_days",
+    "session_open_before_min", "trusted_keys", "kiosk_key", "usb_root", "retention_responses_days",
     "retention_checkins_days", "jobs_stale_days", "map_max_mb", "site_name",
     "screen_inches", NULL,
 };

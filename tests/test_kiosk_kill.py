@@ -31,7 +31,7 @@ def script(n):
         lines += ["tap survey.answer.%d" % (1 + (i + k) % 5) for k in range(4)]
         lines += ["expect survey.thanks", "wait 9000",
                   "tap home.checkin", "tap checkin.walkin", "tap checkin.errand.%d" % (1 + i % 3),
-                  "expect checkin.ticket", "wait 21000"]
+                  "expect checkin.ticket", "tap checkin.ticket.ok"]
     return "\n".join(lines) + "\n"
 
 

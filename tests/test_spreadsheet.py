@@ -70,7 +70,7 @@ check(r.returncode == 0, "the schedule imports: %s" % r.stderr)
 script = ("tap home.checkin\ntap checkin.appointment\ntype 234E56\ntap checkin.ok\n"
           "expect checkin.result\ntap checkin.done\n"
           "tap home.checkin\ntap checkin.session\ntap checkin.session.1e5\n"
-          "expect checkin.result\ntap checkin.done\n")
+          "tap checkin.confirm.yes\nexpect checkin.result\ntap checkin.done\n")
 for i, unit in enumerate(UNITS):
     script += ("tap home.survey\ntap survey.start\ntap survey.unit.%d\n"
                "tap survey.answer.%d\ntap survey.answer.skip\ntap survey.answer.4\n"

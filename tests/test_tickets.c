@@ -6,7 +6,7 @@
  * check-ins hold every reported ticket, that no ticket appears twice, and
  * that numbering continues after the highest number ever issued.
  * Also: the check-in rules themselves (window, repeat, wrong-code limit
- * across a reopen, sessions), and that reordering or adding errands during
+ * across a reopen, sessions and when they take attendance), and that reordering or adding errands during
  * the day never gives a ticket out twice nor changes an errand's letter.
  */
 #include "test.h"
@@ -28,6 +28,7 @@ static void request(struct checkin_request *q, enum checkin_kind kind, const cha
     q->now = now;
     q->early_min = 60;
     q->late_min = 30;
+    q->session_before_min = 30;
 }
 
 static void child(const char *dir, int fd)
@@ -188,7 +189,6 @@ int main(void)
     struct checkin_result r;
     CHECK(store_checkin(s, &q, &r) == STORE_OK);
     CHECK(bsearch(r.record.ticket, stored.t, stored.n, 9, cmp) == NULL);
-    CHECK(r.ahead > 0);
     store_close(s);
     test_rmtree(dir);
     free(dir);
@@ -264,16 +264,76 @@ int main(void)
     CHECK_STR(r.record.time, "09:55");
     strcpy(q.code, "K7M2QX");
     CHECK(store_checkin(s, &q, &r) == STORE_OK && r.outcome == CHECKIN_UNKNOWN);
-    strcpy(q.session_id, "info-1124");
+    strcpy(q.session_id, "info-1124"); /* 13:00–14:00, open attendance */
     q.code[0] = '\0';
+    strcpy(q.time, "12:40");
     CHECK(store_checkin(s, &q, &r) == STORE_OK && r.outcome == CHECKIN_OK);
     CHECK(store_checkin(s, &q, &r) == STORE_OK && r.outcome == CHECKIN_OK);
     strcpy(q.session_id, "nope");
     CHECK(store_checkin(s, &q, &r) == STORE_OK && r.outcome == CHECKIN_NO_SESSION);
 
+    /* A session takes attendance from session_open_before_min before its
+     * start until its end; outside that nothing is recorded, and a code
+     * typed then is not counted as wrong. */
+    strcpy(q.session_id, "info-1124");
+    strcpy(q.time, "12:29");
+    CHECK(store_checkin(s, &q, &r) == STORE_OK && r.outcome == CHECKIN_EARLY);
+    strcpy(q.time, "14:00");
+    CHECK(store_checkin(s, &q, &r) == STORE_OK && r.outcome == CHECKIN_CLOSED);
+    q.session_before_min = 60;
+    strcpy(q.time, "12:01");
+    CHECK(store_checkin(s, &q, &r) == STORE_OK && r.outcome == CHECKIN_OK);
+    q.session_before_min = 30;
+    strcpy(q.session_id, "cv-1124"); /* 10:00–12:00, listed participants */
+    strcpy(q.code, "M2K9PD");
+    strcpy(q.time, "12:00");
+    CHECK(store_checkin(s, &q, &r) == STORE_OK && r.outcome == CHECKIN_CLOSED);
+    strcpy(q.time, "09:29");
+    CHECK(store_checkin(s, &q, &r) == STORE_OK && r.outcome == CHECKIN_EARLY);
+    strcpy(q.code, "ZZZZZZ");
+    for (int i = 0; i < 6; i++) {
+        q.now = 20000 + i;
+        CHECK(store_checkin(s, &q, &r) == STORE_OK && r.outcome == CHECKIN_EARLY);
+    }
+    strcpy(q.code, "M2K9PD"); /* six codes before the window: no pause */
+    strcpy(q.time, "11:59");
+    CHECK(store_checkin(s, &q, &r) == STORE_OK && r.outcome == CHECKIN_OK);
+    static const struct {
+        const char *start, *end, *now;
+        int before, late;
+        enum session_window want;
+    } win[] = {
+        {"10:00", "12:00", "09:29", 30, 30, SESSION_NOT_YET},
+        {"10:00", "12:00", "09:30", 30, 30, SESSION_OPEN},
+        {"10:00", "12:00", "11:59", 30, 30, SESSION_OPEN},
+        {"10:00", "12:00", "12:00", 30, 30, SESSION_OVER},
+        {"10:00", "12:00", "10:00", 0, 30, SESSION_OPEN},
+        {"10:00", "12:00", "09:59", 0, 30, SESSION_NOT_YET},
+        {"00:10", "01:00", "00:00", 30, 30, SESSION_OPEN},
+        {"10:00", "", "10:29", 30, 30, SESSION_OPEN}, /* no end: the late window */
+        {"10:00", "", "10:30", 30, 30, SESSION_OVER},
+        {"10:00", "", "10:30", 30, 45, SESSION_OPEN},
+    };
+    for (size_t i = 0; i < sizeof win / sizeof *win; i++) {
+        enum session_window got = store_session_window(win[i].start, win[i].end, win[i].now,
+                                                       win[i].before, win[i].late);
+        if (got != win[i].want)
+            fprintf(stderr, "window %zu: %s–%s at %s gave %d\n", i, win[i].start, win[i].end,
+                    win[i].now, (int)got);
+        CHECK(got == win[i].want);
+    }
+    /* The setting: 30 minutes unless set; whole minutes from 0 to 720. */
+    CHECK(store_config_long(s, "session_open_before_min") == 30);
+    CHECK(store_config_set(s, "session_open_before_min", "45", &err) == STORE_OK);
+    CHECK(store_config_long(s, "session_open_before_min") == 45);
+    CHECK(store_config_set(s, "session_open_before_min", "721", &err) == STORE_EINVAL);
+    CHECK(strstr(err.data, "whole number from 0 to 720") != NULL);
+    CHECK(store_config_set(s, "session_open_before_min", "half an hour", &err) == STORE_EINVAL);
+    CHECK(store_config_long(s, "session_open_before_min") == 45);
+
     struct store_status st;
     CHECK(store_status(s, &st) == STORE_OK);
-    CHECK(st.checkins == 6 && st.checkins_waiting == 6);
+    CHECK(st.checkins == 8 && st.checkins_waiting == 8);
     store_close(s);
     buf_free(&err);
     test_rmtree(dir);

@@ -7,7 +7,17 @@
  * the answer in plain words.
  *
  * The code being typed is the only private thing here; forget() wipes it,
- * and the text cache is cleared by the privacy reset.
+ * and the text cache is cleared by the privacy reset. So the next citizen
+ * never meets the last one's wrong code, its note or the pause message: a
+ * pause still in force (it is the kiosk's, against guessing, and outlives
+ * a restart) is told to whoever types a code next as the kiosk pausing.
+ *
+ * Truthful flows (issue 14): a walk-in ticket stays until "OK", showing
+ * how long until the screen goes home by itself (the privacy timeout, which
+ * still applies); no "N ahead of you" (see store_checkin.c's walkin()); a
+ * session is offered only while it takes attendance, and open attendance
+ * asks "are you here for …?" before anything is recorded; a wrong code
+ * stays in the boxes beside the note so it can be compared and corrected.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +28,6 @@
 
 #define CODE_ALPHABET "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 #define RESULT_MS 15000
-#define TICKET_MS 20000
 #define WAIT_SHOW_MS 300
 #define MAX_SESSIONS 24
 #define MAX_ERRANDS 12
@@ -28,7 +37,9 @@ enum kinds { K_APPOINTMENT = 1, K_SESSION = 2, K_WALKIN = 4 };
 
 struct session_row {
     char id[65], title[STORE_TEXT_MAX + 1], start[6], end[6], place[STORE_TEXT_MAX + 1];
-    bool open;
+    bool open_attendance; /* no participant list: one tap (and a yes) */
+    enum session_window window;
+    char opens[6]; /* when it starts taking attendance */
 };
 
 static struct {
@@ -39,7 +50,10 @@ static struct {
     size_t len;
     char banner_key[32]; /* a short note above the keypad (wrong code) */
     struct session_row sessions[MAX_SESSIONS];
-    int n_sessions, session;
+    int n_sessions, session, n_over;
+    bool confirming; /* the "are you here for …?" pop-up is open */
+    int before_min, late_min;
+    char now_hhmm[6];
     char errands[MAX_ERRANDS][STORE_TEXT_MAX + 1];
     int n_errands;
     uint64_t seq;
@@ -47,9 +61,17 @@ static struct {
     struct checkin_result res;
     int rc;
     char msg_key[32], msg_sub_key[32], msg_text[8], msg_sub_text[8];
-    time_t limited_until;
+    time_t limited_until; /* code entry paused until then (the keypad gives way) */
     struct timer t_home, t_wait, t_count;
 } ck;
+
+static void hhmm_minus(const char *t, int minutes, char out[6])
+{
+    int h = atoi(t), m = atoi(t + 3), total = h * 60 + m - minutes;
+    if (total < 0)
+        total = 0;
+    snprintf(out, 6, "%02d:%02d", (total / 60) % 100, total % 60);
+}
 
 static void forget(struct app *a)
 {
@@ -57,6 +79,17 @@ static void forget(struct app *a)
     app_cancel(a, &ck.t_wait);
     app_cancel(a, &ck.t_count);
     memset(&ck, 0, sizeof ck);
+}
+
+/* The code, its note and a pause told about it: left behind by going back.
+ * A pause still in force is told again by the store at the next code. */
+static void forget_code(struct app *a)
+{
+    memset(ck.code, 0, sizeof ck.code);
+    ck.len = 0;
+    ck.banner_key[0] = '\0';
+    ck.limited_until = 0;
+    app_cancel(a, &ck.t_count);
 }
 
 static void go_home(struct app *a, struct timer *t)
@@ -87,6 +120,8 @@ static void load_settings(struct app *a)
                (strstr(v.data, "walkin") ? K_WALKIN : 0);
     buf_free(&v);
     ck.n_errands = app_config_list(a, "errands", ck.errands, MAX_ERRANDS);
+    ck.before_min = (int)store_config_long(a->store, "session_open_before_min");
+    ck.late_min = (int)store_config_long(a->store, "checkin_late_min");
 }
 
 static void message(struct app *a, const char *key, const char *sub, const char *text)
@@ -100,18 +135,25 @@ static void message(struct app *a, const char *key, const char *sub, const char 
     a->dirty = true;
 }
 
+/* Today's sessions that still take attendance or will: one that is over
+ * is left out (nothing a citizen can do there; the desk can). */
 static void collect_session(const struct session *s, void *ctx)
 {
     (void)ctx;
-    if (ck.n_sessions == MAX_SESSIONS)
+    enum session_window w =
+        store_session_window(s->start, s->end, ck.now_hhmm, ck.before_min, ck.late_min);
+    ck.n_over += w == SESSION_OVER;
+    if (ck.n_sessions == MAX_SESSIONS || w == SESSION_OVER)
         return;
     struct session_row *r = &ck.sessions[ck.n_sessions++];
+    r->window = w;
+    hhmm_minus(s->start, ck.before_min, r->opens);
     snprintf(r->id, sizeof r->id, "%s", s->id);
     snprintf(r->title, sizeof r->title, "%s", s->title);
     snprintf(r->start, sizeof r->start, "%s", s->start);
     snprintf(r->end, sizeof r->end, "%s", s->end);
     snprintf(r->place, sizeof r->place, "%s", s->place);
-    r->open = s->n_participants == 0;
+    r->open_attendance = s->n_participants == 0;
 }
 
 static int cmp_session(const void *x, const void *y)
@@ -126,9 +168,7 @@ static void open_kind(struct app *a, enum checkin_kind kind)
     char date[11], hhmm[6];
     today(a, date, hhmm);
     ck.kind = kind;
-    ck.len = 0;
-    ck.code[0] = '\0';
-    ck.banner_key[0] = '\0';
+    forget_code(a);
     if (kind == CHECKIN_WALKIN) {
         ck.view = ERRANDS;
     } else if (!store_has_schedule(a->store, a->site, date)) {
@@ -137,11 +177,14 @@ static void open_kind(struct app *a, enum checkin_kind kind)
     } else if (kind == CHECKIN_APPOINTMENT) {
         ck.view = CODE;
     } else {
-        ck.n_sessions = 0;
+        ck.n_sessions = ck.n_over = 0;
+        ck.confirming = false;
+        snprintf(ck.now_hhmm, sizeof ck.now_hhmm, "%s", hhmm);
         store_foreach_session(a->store, a->site, date, collect_session, NULL);
         qsort(ck.sessions, (size_t)ck.n_sessions, sizeof ck.sessions[0], cmp_session);
         if (!ck.n_sessions) {
-            message(a, "checkin.no_sessions", "checkin.no_schedule.sub", NULL);
+            message(a, ck.n_over ? "checkin.no_more_sessions" : "checkin.no_sessions",
+                    "checkin.no_schedule.sub", NULL);
             return;
         }
         ck.view = SESSIONS;
@@ -173,18 +216,40 @@ static void show_wait(struct app *a, struct timer *t)
     }
 }
 
-/* While check-ins are paused: the countdown, then the code pad again. */
+/* While code entry is paused: the seconds count down, then the keypad is
+ * back, with the code as it was typed. */
 static void count_down(struct app *a, struct timer *t)
 {
-    if (ck.view != MESSAGE || !ck.limited_until)
+    if (ck.view != CODE || !ck.limited_until)
         return;
-    if (app_wall(a) >= ck.limited_until) {
+    if (app_wall(a) >= ck.limited_until)
         ck.limited_until = 0;
-        ck.view = CODE;
-        ck.banner_key[0] = '\0';
-    } else {
+    else
         app_after(a, t, 1000 - a->now % 1000, count_down);
+    a->dirty = true;
+}
+
+/* When the privacy reset will take the ticket away: the idle prompt's end,
+ * or where it will be if nobody touches the screen. */
+static uint64_t ticket_end(const struct app *a)
+{
+    return a->prompt ? a->prompt_end : a->last_input + a->idle_timeout_ms + a->idle_prompt_ms;
+}
+
+/* The ticket's countdown: a redraw as each second turns (a touch moves
+ * the end); home when it is over, should the core's idle timer not be
+ * armed. */
+static void ticket_tick(struct app *a, struct timer *t)
+{
+    if (ck.view != TICKET)
+        return;
+    uint64_t end = ticket_end(a);
+    if (a->now >= end) {
+        app_privacy_reset(a);
+        return;
     }
+    uint64_t left = end - a->now;
+    app_after(a, t, left % 1000 ? left % 1000 : 1000, ticket_tick);
     a->dirty = true;
 }
 
@@ -204,21 +269,14 @@ static void ask(struct app *a, int errand)
         q.errand_index = errand;
     }
     q.early_min = (int)store_config_long(a->store, "checkin_early_min");
-    q.late_min = (int)store_config_long(a->store, "checkin_late_min");
+    q.late_min = ck.late_min;
+    q.session_before_min = ck.before_min;
     ck.seq = writer_request_checkin(a->writer, &q);
     ck.wait_shown = false;
     app_after(a, &ck.t_wait, WAIT_SHOW_MS, show_wait);
     ck.view = WAITING;
     memset(&q, 0, sizeof q);
     a->dirty = true;
-}
-
-static void hhmm_minus(const char *t, int minutes, char out[6])
-{
-    int h = atoi(t), m = atoi(t + 3), total = h * 60 + m - minutes;
-    if (total < 0)
-        total = 0;
-    snprintf(out, 6, "%02d:%02d", (total / 60) % 100, total % 60);
 }
 
 static void show_answer(struct app *a)
@@ -235,40 +293,49 @@ static void show_answer(struct app *a)
             message(a, "checkin.late", "checkin.late.sub", r->appointment.time);
             return;
         }
-        ck.view = ck.kind == CHECKIN_WALKIN ? TICKET : RESULT;
-        home_after(a, ck.kind == CHECKIN_WALKIN ? TICKET_MS : RESULT_MS);
+        if (ck.kind == CHECKIN_WALKIN) {
+            ck.view = TICKET; /* stays until OK or the privacy timeout */
+            ticket_tick(a, &ck.t_count);
+        } else {
+            ck.view = RESULT;
+            home_after(a, RESULT_MS);
+        }
         break;
     case CHECKIN_LATE:
         message(a, "checkin.late", "checkin.late.sub", r->appointment.time);
         return;
     case CHECKIN_EARLY: {
         char from[6];
+        if (ck.kind == CHECKIN_SESSION) {
+            hhmm_minus(r->session_start, ck.before_min, from);
+            message(a, "checkin.session.not_open", "checkin.session.not_open.sub", from);
+            return;
+        }
         hhmm_minus(r->appointment.time, (int)store_config_long(a->store, "checkin_early_min"),
                    from);
         message(a, "checkin.early", "checkin.early.sub", r->appointment.time);
         snprintf(ck.msg_sub_text, sizeof ck.msg_sub_text, "%s", from);
         return;
     }
-    case CHECKIN_UNKNOWN:
+    case CHECKIN_UNKNOWN: /* the code stays, to compare with the letter */
         ck.view = CODE;
-        ck.len = 0;
-        ck.code[0] = '\0';
         snprintf(ck.banner_key, sizeof ck.banner_key, "%s",
                  ck.kind == CHECKIN_SESSION ? "checkin.unlisted" : "checkin.unknown");
         break;
-    case CHECKIN_LIMITED:
+    case CHECKIN_LIMITED: /* the keypad pauses; the code stays in its boxes */
+        ck.view = CODE;
+        ck.banner_key[0] = '\0';
         ck.limited_until = r->limited_until;
-        ck.len = 0;
-        ck.code[0] = '\0';
-        message(a, "checkin.limited", "checkin.limited.sub", NULL);
-        app_cancel(a, &ck.t_home); /* stays until the pause is over */
         count_down(a, &ck.t_count);
-        return;
+        break;
     case CHECKIN_NO_SCHEDULE:
         message(a, "checkin.no_schedule", "checkin.no_schedule.sub", NULL);
         return;
     case CHECKIN_NO_SESSION:
         message(a, "checkin.no_sessions", "checkin.no_schedule.sub", NULL);
+        return;
+    case CHECKIN_CLOSED:
+        message(a, "checkin.session.over", "checkin.no_schedule.sub", NULL);
         return;
     }
     a->dirty = true;
@@ -276,7 +343,14 @@ static void show_answer(struct app *a)
 
 static void tap(struct app *a, const char *id)
 {
-    if (strcmp(id, "checkin.done") == 0) {
+    if (ck.confirming) { /* the pop-up: yes records; anything else closes it */
+        ck.confirming = false;
+        a->dirty = true;
+        if (strcmp(id, "checkin.confirm.yes") == 0)
+            ask(a, 0);
+        return;
+    }
+    if (strcmp(id, "checkin.done") == 0 || strcmp(id, "checkin.ticket.ok") == 0) {
         app_privacy_reset(a);
         return;
     }
@@ -285,9 +359,7 @@ static void tap(struct app *a, const char *id)
             ck.view = SESSIONS;
         else if (ck.view == CODE || ck.view == SESSIONS || ck.view == ERRANDS)
             ck.view = MENU;
-        ck.len = 0;
-        ck.code[0] = '\0';
-        ck.banner_key[0] = '\0';
+        forget_code(a);
         a->dirty = true;
         return;
     }
@@ -301,9 +373,12 @@ static void tap(struct app *a, const char *id)
             open_kind(a, CHECKIN_WALKIN);
         return;
     case CODE:
+        if (ck.limited_until)
+            return; /* no keypad while paused */
         if (strcmp(id, "checkin.key.del") == 0) {
             if (ck.len)
                 ck.code[--ck.len] = '\0';
+            ck.banner_key[0] = '\0'; /* being corrected: no longer the code refused */
         } else if (strncmp(id, "checkin.key.", 12) == 0 && strlen(id) == 13 &&
                    strchr(CODE_ALPHABET, id[12]) && ck.len < 6) {
             ck.code[ck.len++] = id[12];
@@ -319,14 +394,17 @@ static void tap(struct app *a, const char *id)
             char sid[UI_ID_MAX];
             snprintf(sid, sizeof sid, "checkin.session.%s", ck.sessions[i].id);
             if (strcmp(id, sid) == 0) {
+                const struct session_row *r = &ck.sessions[i];
                 ck.session = i;
-                if (ck.sessions[i].open) {
-                    ck.code[0] = '\0';
-                    ask(a, 0);
-                } else {
+                ck.code[0] = '\0';
+                if (r->window != SESSION_OPEN)
+                    message(a, "checkin.session.not_open", "checkin.session.not_open.sub",
+                            r->opens);
+                else if (r->open_attendance)
+                    ck.confirming = true;
+                else
                     ck.view = CODE;
-                    a->dirty = true;
-                }
+                a->dirty = true;
             }
         }
         return;
@@ -384,6 +462,35 @@ static void draw_menu(struct app *a, struct ui *ui, int top)
     }
 }
 
+/* The height of text wrapped at w, centred (as ui_text draws it). */
+static int text_h(struct ui *ui, const char *text, const struct text_style *st, int w)
+{
+    return text_cache_get(ui->tc, text, st, w, ALIGN_CENTER, ui_text_rtl(ui, text))->h;
+}
+
+/* Code entry paused (too many wrong codes on this kiosk): said as the
+ * kiosk pausing, never as the citizen's fault, in place of the keypad. */
+static void draw_pause(struct app *a, struct ui *ui, int y)
+{
+    int m = ui_px(ui, 4), pad = ui_px(ui, 3), gap = ui_px(ui, 2), w = ui->w - 2 * m - 2 * pad;
+    struct buf b;
+    buf_init(&b);
+    long left = (long)(ck.limited_until - app_wall(a));
+    const char *title = T(a, "checkin.paused");
+    const char *sub = i18n_fmt(a->lang, "checkin.paused.sub", left > 0 ? left : 0, &b);
+    struct text_style st = {ui_px(ui, 4.6f), true, UI_WARN_TEXT};
+    struct text_style sst = {ui_px(ui, 3.8f), false, UI_WARN_TEXT};
+    int th = text_h(ui, title, &st, w), sh = text_h(ui, sub, &sst, w);
+    struct rect r = ui_place(ui, (struct rect){m, y, ui->w - 2 * m, pad + th + gap + sh + pad},
+                             true);
+    ui_round_rect(ui, r, ui_px(ui, 1.5f), UI_WARN_BG);
+    ui_text(ui, "checkin.paused", (struct rect){r.x + pad, r.y + pad, w, th}, title, &st,
+            ALIGN_CENTER, true, false);
+    ui_text(ui, NULL, (struct rect){r.x + pad, r.y + pad + th + gap, w, sh}, sub, &sst,
+            ALIGN_CENTER, true, false);
+    buf_free(&b);
+}
+
 static void draw_code(struct app *a, struct ui *ui, int top)
 {
     int m = ui_px(ui, 3), W = ui->w, H = ui->h;
@@ -406,6 +513,10 @@ static void draw_code(struct app *a, struct ui *ui, int top)
     }
     ui_register(ui, "checkin.code", (struct rect){bx, y, total, box}, UI_LABEL, false, ck.code);
     y += (int)(box * 1.15f) + ui_px(ui, 1.5f);
+    if (ck.limited_until) {
+        draw_pause(a, ui, y);
+        return;
+    }
     struct text_style note = {ui_px(ui, 3), ck.banner_key[0] != 0,
                               ck.banner_key[0] ? UI_WARN_TEXT : UI_MUTED};
     struct rect nr = {m, y, W - 2 * m, ui_px(ui, 6)};
@@ -437,20 +548,84 @@ static void draw_code(struct app *a, struct ui *ui, int top)
               NULL, ck.len == 6 ? BTN_PRIMARY : BTN_SECONDARY);
 }
 
+/* Open attendance asks first: one accidental tap records nothing. The
+ * panel is as tall as its lines need (they are taller in some scripts). */
+static void draw_confirm(struct app *a, struct ui *ui)
+{
+    const struct session_row *s = &ck.sessions[ck.session];
+    struct buf q, when, place;
+    buf_init(&q);
+    buf_init(&when);
+    buf_init(&place);
+    char hhmm[16];
+    snprintf(hhmm, sizeof hhmm, "%s%s%s", s->start, s->end[0] ? "–" : "", s->end);
+    i18n_fmt_text(a->lang, "checkin.confirm", s->title, &q);
+    i18n_fmt_text(a->lang, "checkin.at", hhmm, &when);
+    if (s->place[0])
+        i18n_fmt_text(a->lang, "checkin.place", s->place, &place);
+    struct text_style big = {ui_px(ui, 5), true, UI_TEXT}, st = {ui_px(ui, 4), false, UI_TEXT};
+    float w_units = 90;
+    int pad = ui_px(ui, UI_POPUP_PAD), gap = ui_px(ui, 1.5f), bh = ui_px(ui, 13);
+    int w = ui_px(ui, w_units) - 2 * pad;
+    if (w > ui->w - ui_px(ui, 4) - 2 * pad)
+        w = ui->w - ui_px(ui, 4) - 2 * pad;
+    int qh = text_h(ui, q.data, &big, w), wh = text_h(ui, when.data, &st, w);
+    int ph = place.len ? text_h(ui, place.data, &st, w) : 0;
+    int need = pad + ui_px(ui, UI_POPUP_CLOSE_H) + gap + qh + gap + wh + ph + 2 * pad + bh + pad;
+    struct rect p = ui_popup(ui, "checkin.confirm", w_units, (float)need / ui->u + 0.5f,
+                             T(a, "common.close"));
+    int y = p.y + pad + ui_px(ui, UI_POPUP_CLOSE_H) + gap;
+    ui_text(ui, "checkin.confirm", (struct rect){p.x + pad, y, w, qh}, q.data, &big, ALIGN_CENTER,
+            true, false);
+    y += qh + gap;
+    ui_text(ui, NULL, (struct rect){p.x + pad, y, w, wh}, when.data, &st, ALIGN_CENTER, true,
+            false);
+    y += wh;
+    if (ph)
+        ui_text(ui, NULL, (struct rect){p.x + pad, y, w, ph}, place.data, &st, ALIGN_CENTER, true,
+                false);
+    buf_free(&q);
+    buf_free(&when);
+    buf_free(&place);
+    int bw = (w - pad) / 2, by = p.y + p.h - pad - bh;
+    /* Yes first in reading order (mirrored in right-to-left). */
+    ui_button(ui, "checkin.confirm.yes", (struct rect){p.x + pad, by, bw, bh},
+              T(a, "checkin.confirm.yes"), NULL, BTN_PRIMARY);
+    ui_button(ui, "checkin.confirm.no", (struct rect){p.x + 2 * pad + bw, by, bw, bh},
+              T(a, "checkin.confirm.no"), NULL, BTN_SECONDARY);
+}
+
 static void draw_sessions(struct app *a, struct ui *ui, int top)
 {
     int m = ui_px(ui, 4), gap = ui_px(ui, 2), y = top;
     y += heading(ui, y, T(a, "checkin.sessions.title"), 4.2f);
     int h = ui_px(ui, 14);
+    struct buf b, sub;
+    buf_init(&b);
+    buf_init(&sub);
     for (int i = 0; i < ck.n_sessions && y + h <= ui->h; i++) {
         const struct session_row *s = &ck.sessions[i];
         char id[UI_ID_MAX], when[16], label[STORE_TEXT_MAX + 40];
         snprintf(id, sizeof id, "checkin.session.%s", s->id);
         snprintf(when, sizeof when, "%s%s%s", s->start, s->end[0] ? "–" : "", s->end);
         snprintf(label, sizeof label, "%s  %s", when, s->title);
-        ui_button(ui, id, (struct rect){m, y, ui->w - 2 * m, h}, label, s->place, BTN_SECONDARY);
+        /* One not open yet says from when; it looks quiet, not tappable. */
+        bool open = s->window == SESSION_OPEN;
+        buf_clear(&sub);
+        buf_puts(&sub, s->place);
+        if (!open) {
+            if (sub.len)
+                buf_puts(&sub, " · ");
+            buf_puts(&sub, i18n_fmt_text(a->lang, "checkin.session.opens", s->opens, &b));
+        }
+        ui_button(ui, id, (struct rect){m, y, ui->w - 2 * m, h}, label, sub.data,
+                  open ? BTN_SECONDARY : BTN_QUIET);
         y += h + gap;
     }
+    buf_free(&b);
+    buf_free(&sub);
+    if (ck.confirming)
+        draw_confirm(a, ui);
 }
 
 static void draw_errands(struct app *a, struct ui *ui, int top)
@@ -475,10 +650,11 @@ static void done_button(struct app *a, struct ui *ui)
               T(a, "checkin.done"), NULL, BTN_PRIMARY);
 }
 
-static int centered(struct ui *ui, const char *id, int y, const char *text, float size, bool bold)
+static int centered(struct ui *ui, const char *id, int y, const char *text, float size, bool bold,
+                    SDL_Color color)
 {
     int m = ui_px(ui, 4);
-    struct text_style st = {ui_px(ui, size), bold, UI_TEXT};
+    struct text_style st = {ui_px(ui, size), bold, color};
     const struct text_block *b = text_cache_get(ui->tc, text, &st, ui->w - 2 * m, ALIGN_CENTER,
                                                 ui_text_rtl(ui, text));
     ui_text(ui, id, (struct rect){m, y, ui->w - 2 * m, b->h}, text, &st, ALIGN_CENTER, true,
@@ -495,32 +671,32 @@ static void draw_result(struct app *a, struct ui *ui, int top)
     if (ck.kind == CHECKIN_APPOINTMENT) {
         const char *title = T(a, r->outcome == CHECKIN_REPEAT ? "checkin.repeat.title"
                                                               : "checkin.ok.title");
-        y += centered(ui, "checkin.result", y, title, 6.5f, true);
+        y += centered(ui, "checkin.result", y, title, 6.5f, true, UI_TEXT);
         y += centered(ui, NULL, y, i18n_fmt_text(a->lang, "checkin.at", r->appointment.time, &b),
-                      5, true);
+                      5, true, UI_TEXT);
         if (r->appointment.place[0])
             y += centered(ui, NULL, y,
                           i18n_fmt_text(a->lang, "checkin.place", r->appointment.place, &b), 4.5f,
-                          false);
+                          false, UI_TEXT);
         if (r->appointment.host[0])
             centered(ui, NULL, y, i18n_fmt_text(a->lang, "checkin.host", r->appointment.host, &b),
-                     4.5f, false);
+                     4.5f, false, UI_TEXT);
         else
-            centered(ui, NULL, y, T(a, "checkin.host.none"), 4.5f, false);
+            centered(ui, NULL, y, T(a, "checkin.host.none"), 4.5f, false, UI_TEXT);
     } else {
         const char *title = r->outcome == CHECKIN_REPEAT
                                 ? i18n_fmt_text(a->lang, "checkin.session.repeat",
                                                 r->record.time, &b)
                                 : T(a, "checkin.session.ok");
-        y += centered(ui, "checkin.result", y, title, 6, true);
-        y += centered(ui, NULL, y, r->session_title, 5, true);
+        y += centered(ui, "checkin.result", y, title, 6, true, UI_TEXT);
+        y += centered(ui, NULL, y, r->session_title, 5, true, UI_TEXT);
         char when[16];
         snprintf(when, sizeof when, "%s%s%s", r->session_start, r->session_end[0] ? "–" : "",
                  r->session_end);
-        y += centered(ui, NULL, y, when, 4.5f, false);
+        y += centered(ui, NULL, y, when, 4.5f, false, UI_TEXT);
         if (r->session_place[0])
             centered(ui, NULL, y, i18n_fmt_text(a->lang, "checkin.place", r->session_place, &b),
-                     4.5f, false);
+                     4.5f, false, UI_TEXT);
     }
     buf_free(&b);
     done_button(a, ui);
@@ -531,21 +707,24 @@ static void draw_ticket(struct app *a, struct ui *ui, int top)
     const struct checkin_result *r = &ck.res;
     struct buf b;
     buf_init(&b);
-    int y = top + ui_px(ui, 2);
-    y += centered(ui, NULL, y, T(a, "checkin.ticket.title"), 5, true);
-    struct text_style huge = {ui_px(ui, 20), true, UI_PRIMARY};
-    struct rect tr = {0, y, ui->w, ui_px(ui, 26)};
+    int y = top;
+    y += centered(ui, "checkin.ticket.remember", y, T(a, "checkin.ticket.remember"), 4.6f, true,
+                  UI_TEXT);
+    /* Large enough to read across the room and to photograph. */
+    struct text_style huge = {ui_px(ui, 25), true, UI_PRIMARY};
+    struct rect tr = {0, y, ui->w, ui_px(ui, 27)};
     ui_text(ui, "checkin.ticket", tr, r->record.ticket, &huge, ALIGN_CENTER, false, true);
     y += tr.h + ui_px(ui, 1);
-    y += centered(ui, NULL, y, r->record.unit, 4.5f, true);
-    if (r->ahead)
-        y += centered(ui, NULL, y, i18n_fmt(a->lang, "checkin.ticket.ahead", (long)r->ahead, &b),
-                      4, false);
-    else
-        y += centered(ui, NULL, y, T(a, "checkin.ticket.none"), 4, false);
-    centered(ui, NULL, y, T(a, "checkin.ticket.sub"), 3.6f, false);
+    y += centered(ui, NULL, y, r->record.unit, 4, false, UI_TEXT);
+    y += centered(ui, NULL, y, T(a, "checkin.ticket.sub"), 3.6f, false, UI_TEXT);
+    /* How long the ticket stays by itself, counted down by ticket_tick. */
+    uint64_t end = ticket_end(a), left = end > a->now ? (end - a->now + 999) / 1000 : 0;
+    centered(ui, "checkin.ticket.left", y, i18n_fmt(a->lang, "checkin.ticket.left", (long)left, &b),
+             3.2f, false, UI_MUTED);
     buf_free(&b);
-    done_button(a, ui);
+    int bw = ui_px(ui, 40), bh = ui_px(ui, 12), m = ui_px(ui, 4);
+    ui_button(ui, "checkin.ticket.ok", (struct rect){(ui->w - bw) / 2, ui->h - m - bh, bw, bh},
+              T(a, "checkin.ticket.ok"), NULL, BTN_PRIMARY);
 }
 
 static void draw_message(struct app *a, struct ui *ui, int top)
@@ -555,18 +734,15 @@ static void draw_message(struct app *a, struct ui *ui, int top)
     int y = top + ui_px(ui, 6);
     const char *title = ck.msg_text[0] ? i18n_fmt_text(a->lang, ck.msg_key, ck.msg_text, &b)
                                        : T(a, ck.msg_key);
-    y += centered(ui, "checkin.message", y, title, 5.5f, true);
+    y += centered(ui, "checkin.message", y, title, 5.5f, true, UI_TEXT);
     if (ck.msg_sub_key[0]) {
         const char *sub;
-        if (ck.limited_until) {
-            long left = (long)(ck.limited_until - app_wall(a));
-            sub = i18n_fmt(a->lang, ck.msg_sub_key, left > 0 ? left : 0, &b);
-        } else if (ck.msg_sub_text[0]) {
+        if (ck.msg_sub_text[0]) {
             sub = i18n_fmt_text(a->lang, ck.msg_sub_key, ck.msg_sub_text, &b);
         } else {
             sub = T(a, ck.msg_sub_key);
         }
-        centered(ui, NULL, y, sub, 4.2f, false);
+        centered(ui, NULL, y, sub, 4.2f, false, UI_TEXT);
     }
     buf_free(&b);
     done_button(a, ui);
@@ -586,7 +762,7 @@ static void draw(struct app *a, struct ui *ui)
     case ERRANDS: draw_errands(a, ui, top); break;
     case WAITING:
         if (ck.wait_shown)
-            centered(ui, NULL, top + ui_px(ui, 20), T(a, "checkin.wait"), 5, true);
+            centered(ui, NULL, top + ui_px(ui, 20), T(a, "checkin.wait"), 5, true, UI_TEXT);
         break;
     case RESULT: draw_result(a, ui, top); break;
     case TICKET: draw_ticket(a, ui, top); break;

@@ -187,8 +187,20 @@ void ui_dots(struct ui *ui, struct rect r, int current, int total, const char *t
  * are in layout coordinates. Ids of items are the item callback's. */
 void ui_list(struct ui *ui, const char *id, struct rect r, struct ui_list *st, int n_items,
              int item_h, void (*item)(struct ui *, int index, struct rect, void *), void *ctx);
-/* A dimmed backdrop and a centred panel; returns the panel's layout rect. */
+/* A dimmed backdrop and a centred panel; returns the panel's layout rect.
+ * The backdrop swallows every tap: for what must be answered. */
 struct rect ui_modal(struct ui *ui, float w_units, float h_units);
+/* A pop-up that always closes (ui_modal.c): like ui_modal, plus a close
+ * button "<id>.close" labelled close_label in the panel's top end corner,
+ * and the backdrop around the panel tappable as "<id>.outside". Both reach
+ * the screen's tap like any id; ui_popup_closes(id, tapped) says a tap was
+ * one of them. Content goes below the first UI_POPUP_PAD + UI_POPUP_CLOSE_H
+ * + UI_POPUP_PAD units of the panel (or beside the close button). */
+#define UI_POPUP_PAD 3.0f
+#define UI_POPUP_CLOSE_H 11.0f
+struct rect ui_popup(struct ui *ui, const char *id, float w_units, float h_units,
+                     const char *close_label);
+bool ui_popup_closes(const char *id, const char *tapped);
 
 /* ---- input ---- */
 
