@@ -10,97 +10,150 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "util.h"
 
 #define MAX_SCORE 255
 
 /* ---- folding ---- */
 
-
-/* Latin-1 and Latin Extended-A letters without their accents. */
-static const char *latin_base(uint32_t cp)
+/* What a letter becomes after utf8proc's folding (NFKC, case folded,
+ * marks stripped): "" to drop it, NULL to keep it. Only letters without a
+ * decomposition need a rule here: å, é, ї, أ and friends lose their marks
+ * in utf8proc already. */
+static const char *fold_rule(int32_t cp)
 {
-    static const char *const latin1[64] = {
-        "a", "a", "a", "a", "a", "a", "a", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-        "d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "ss",
-        "a", "a", "a", "a", "a", "a", "a", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-        "d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "y"};
-    if (cp >= 0xC0 && cp <= 0xFF)
-        return latin1[cp - 0xC0];
-    if (cp >= 0x100 && cp <= 0x17F) {
-        static const char base[] = "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiijjjjkkklllll"
-                                   "lllllnnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
-        size_t i = cp - 0x100;
-        static char one[2];
-        if (i < sizeof base - 1) {
-            one[0] = base[i];
-            one[1] = '\0';
-            return one;
-        }
+    switch (cp) {
+    case 0xE6: return "a";  /* æ */
+    case 0xF8: return "o";  /* ø */
+    case 0x153: return "o"; /* œ, as "oe" */
+    case 0xF0: case 0x111: return "d"; /* ð đ */
+    case 0x127: return "h"; /* ħ */
+    case 0x131: return "i"; /* dotless ı */
+    case 0x142: return "l"; /* ł */
+    case 0x167: return "t"; /* ŧ */
+    case 0xFE: return "th"; /* þ */
+    /* Ukrainian: і and ї (ї is і after stripping) as и; ґ as г; the
+     * apostrophe inside a word (м'ясо, м’ясо, мʼясо) is no letter. */
+    case 0x456: return "\xD0\xB8"; /* і → и */
+    case 0x491: return "\xD0\xB3"; /* ґ → г */
+    case 0x2019: case 0x2BC: case 0x2018: case 0xB4: return "";
+    /* Arabic: alef wasla as alef (أ إ آ lose their hamza and madda as
+     * marks); taa marbuta as haa; alef maksura and Persian yeh as yaa;
+     * Persian keheh as kaf; tatweel (the stretching line) is no letter. */
+    case 0x671: return "\xD8\xA7";       /* ٱ → ا */
+    case 0x629: return "\xD9\x87";       /* ة → ه */
+    case 0x649: case 0x6CC: return "\xD9\x8A"; /* ى ی → ي */
+    case 0x6A9: return "\xD9\x83";       /* ک → ك */
+    case 0x640: return "";               /* ـ */
     }
+    static const char digits[] = "0\0" "1\0" "2\0" "3\0" "4\0" "5\0" "6\0" "7\0" "8\0" "9";
+    if (cp >= 0x660 && cp <= 0x669) /* Arabic-Indic digits */
+        return digits + 2 * (cp - 0x660);
+    if (cp >= 0x6F0 && cp <= 0x6F9) /* Persian digits */
+        return digits + 2 * (cp - 0x6F0);
     return NULL;
+}
+
+struct folder {
+    char *out;
+    size_t n, cap;
+    char prev; /* the last ASCII letter put, ' ', or '\1' after a digraph */
+};
+
+static void put_bytes(struct folder *f, const char *b, size_t len)
+{
+    if (f->n + len < f->cap) {
+        memcpy(f->out + f->n, b, len);
+        f->n += len;
+    }
+}
+
+/* One ASCII character, lower case, with the Danish two-letter spellings
+ * folded (ae → a, oe → o, aa → a) and separators run together. */
+static void put_ascii(struct folder *f, char c)
+{
+    if (c == ' ') {
+        if (f->n && f->prev != ' ')
+            put_bytes(f, " ", 1);
+        f->prev = ' ';
+    } else if ((c == 'e' && (f->prev == 'a' || f->prev == 'o')) || (c == 'a' && f->prev == 'a')) {
+        f->prev = '\1';
+    } else {
+        put_bytes(f, &c, 1);
+        f->prev = c;
+    }
+}
+
+static void put_char(struct folder *f, int32_t cp)
+{
+    if (cp < 0x80) {
+        char c = (char)cp;
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c + 32);
+        if (c == '\'' || c == '`')
+            return; /* an apostrophe inside a word (Ukrainian м'ясо) */
+        put_ascii(f, (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : ' ');
+        return;
+    }
+    const char *rule = fold_rule(cp);
+    if (rule) {
+        for (const char *r = rule; *r; r++)
+            if ((unsigned char)*r < 0x80)
+                put_ascii(f, *r);
+        if (*rule && (unsigned char)*rule >= 0x80) {
+            put_bytes(f, rule, strlen(rule));
+            f->prev = '\2';
+        }
+        return;
+    }
+    utf8proc_category_t cat = utf8proc_category(cp);
+    if ((cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+        cat == UTF8PROC_CATEGORY_ND) {
+        utf8proc_uint8_t b[4];
+        put_bytes(f, (const char *)b, (size_t)utf8proc_encode_char(cp, b));
+        f->prev = '\2';
+    } else {
+        put_ascii(f, ' ');
+    }
 }
 
 size_t jobs_fold(const char *text, char *out, size_t cap)
 {
-    size_t n = 0;
-    char prev = ' ';
-#define PUT(c)                                                                                    \
-    do {                                                                                          \
-        char c_ = (c);                                                                            \
-        /* ae → a, oe → o, aa → a: the two-letter Danish spellings. */                           \
-        if ((c_ == 'e' && (prev == 'a' || prev == 'o')) || (c_ == 'a' && prev == 'a')) {          \
-            prev = '\1';                                                                          \
-        } else if (n + 1 < cap) {                                                                 \
-            out[n++] = c_;                                                                        \
-            prev = c_;                                                                            \
-        }                                                                                         \
-    } while (0)
-    for (const char *p = text; *p;) {
-        uint32_t cp = utf8_next(&p);
-        if (cp < 0x80) {
-            char c = (char)cp;
-            if (c >= 'A' && c <= 'Z')
-                c = (char)(c + 32);
-            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-                PUT(c);
-            else
-                PUT(' ');
-        } else if (cp == 0xC6 || cp == 0xE6 || cp == 0xC5 || cp == 0xE5) {
-            PUT('a'); /* æ, å */
-        } else if (cp == 0xD8 || cp == 0xF8) {
-            PUT('o'); /* ø */
-        } else if (latin_base(cp)) {
-            for (const char *b = latin_base(cp); *b; b++)
-                PUT(*b);
-        } else {
-            /* Other scripts as they are, lower-cased where simple (Cyrillic). */
-            if (cp >= 0x0410 && cp <= 0x042F)
-                cp += 0x20;
-            else if (cp >= 0x0400 && cp <= 0x040F)
-                cp += 0x50;
-            char b[4];
-            size_t len;
-            if (cp < 0x800) {
-                b[0] = (char)(0xC0 | (cp >> 6));
-                b[1] = (char)(0x80 | (cp & 0x3F));
-                len = 2;
-            } else {
-                b[0] = (char)(0xE0 | (cp >> 12));
-                b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-                b[2] = (char)(0x80 | (cp & 0x3F));
-                len = 3;
-            }
-            if (n + len < cap) {
-                memcpy(out + n, b, len);
-                n += len;
-            }
-            prev = '\2';
-        }
+    struct folder f = {out, 0, cap, ' '};
+    bool ascii = true;
+    for (const unsigned char *p = (const unsigned char *)text; *p && ascii; p++)
+        ascii = *p < 0x80;
+    utf8proc_uint8_t *folded = NULL;
+    const utf8proc_uint8_t *src = (const utf8proc_uint8_t *)text;
+    if (!ascii) {
+        /* NFKC (compatibility forms such as ligatures and Arabic
+         * presentation forms become plain letters), case folded, marks
+         * stripped (accents, tashkeel), default ignorables dropped. */
+        utf8proc_ssize_t len = utf8proc_map(
+            src, 0, &folded,
+            UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
+                UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
+        if (len >= 0)
+            src = folded;
     }
-#undef PUT
-    out[n < cap ? n : cap - 1] = '\0';
-    return n;
+    for (utf8proc_ssize_t i = 0; src[i];) {
+        int32_t cp;
+        utf8proc_ssize_t step = utf8proc_iterate(src + i, -1, &cp);
+        if (step <= 0) { /* not UTF-8: a separator, and on */
+            cp = ' ';
+            step = 1;
+        }
+        i += step;
+        put_char(&f, cp);
+    }
+    free(folded);
+    if (f.n && out[f.n - 1] == ' ')
+        f.n--;
+    if (cap)
+        out[f.n] = '\0';
+    return f.n;
 }
 
 /* ---- loading ---- */
@@ -125,8 +178,122 @@ struct load_ctx {
     const char *today;
     size_t cap;
     char fold[2048];
+    char summary[8000 * 4 + 1]; /* a summary folded (the importer's limit) */
     struct buf hay;
+    /* While loading: the vocabulary's hash table (word number + 1, 0 when
+     * free), and the word numbers of one summary. */
+    uint32_t *slots;
+    size_t n_slots, vocab_cap, word_at_cap, ids_cap;
+    uint32_t *ids;
+    size_t n_ids, ids_room;
 };
+
+static uint32_t hash_word(const char *w, size_t n)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (uint8_t)w[i]) * 16777619u;
+    return h;
+}
+
+static size_t word_len(const struct jobs_index *x, uint32_t id)
+{
+    const char *w = x->vocab + x->word_at[id];
+    return (size_t)((const char *)memchr(w, '\1', x->vocab_len - x->word_at[id]) - w);
+}
+
+static void rehash(struct load_ctx *c)
+{
+    struct jobs_index *x = c->x;
+    c->n_slots = c->n_slots ? c->n_slots * 2 : 4096;
+    free(c->slots);
+    c->slots = xmalloc(c->n_slots * sizeof *c->slots);
+    memset(c->slots, 0, c->n_slots * sizeof *c->slots);
+    for (uint32_t id = 0; id < x->n_words; id++) {
+        size_t i = hash_word(x->vocab + x->word_at[id], word_len(x, id)) & (c->n_slots - 1);
+        while (c->slots[i])
+            i = (i + 1) & (c->n_slots - 1);
+        c->slots[i] = id + 1;
+    }
+}
+
+/* The number of word w in the vocabulary, added when new. */
+static uint32_t intern(struct load_ctx *c, const char *w, size_t n)
+{
+    struct jobs_index *x = c->x;
+    if ((x->n_words + 1) * 2 > c->n_slots)
+        rehash(c);
+    size_t i = hash_word(w, n) & (c->n_slots - 1);
+    for (; c->slots[i]; i = (i + 1) & (c->n_slots - 1)) {
+        uint32_t id = c->slots[i] - 1;
+        const char *v = x->vocab + x->word_at[id];
+        if (memcmp(v, w, n) == 0 && v[n] == '\1')
+            return id;
+    }
+    if (x->vocab_len + n + 1 > c->vocab_cap) {
+        c->vocab_cap = c->vocab_cap ? c->vocab_cap * 2 : 65536;
+        while (x->vocab_len + n + 1 > c->vocab_cap)
+            c->vocab_cap *= 2;
+        x->vocab = xrealloc(x->vocab, c->vocab_cap);
+    }
+    if (x->n_words == c->word_at_cap) {
+        c->word_at_cap = c->word_at_cap ? c->word_at_cap * 2 : 4096;
+        x->word_at = xrealloc(x->word_at, c->word_at_cap * sizeof *x->word_at);
+    }
+    x->word_at[x->n_words] = (uint32_t)x->vocab_len;
+    memcpy(x->vocab + x->vocab_len, w, n);
+    x->vocab[x->vocab_len + n] = '\1';
+    x->vocab_len += n + 1;
+    c->slots[i] = (uint32_t)x->n_words + 1;
+    return (uint32_t)x->n_words++;
+}
+
+static int by_number(const void *a, const void *b)
+{
+    uint32_t p = *(const uint32_t *)a, q = *(const uint32_t *)b;
+    return p < q ? -1 : p > q;
+}
+
+/* Lists the words of summary in the row: their numbers ascending, each as
+ * the difference to the one before in 7-bit groups (high bit: more). */
+static void add_summary(struct load_ctx *c, struct job_row *r, const char *summary)
+{
+    struct jobs_index *x = c->x;
+    size_t len = jobs_fold(summary, c->summary, sizeof c->summary);
+    c->n_ids = 0;
+    for (size_t i = 0; i < len;) {
+        size_t end = i;
+        while (end < len && c->summary[end] != ' ')
+            end++;
+        if (c->n_ids == c->ids_room) {
+            c->ids_room = c->ids_room ? c->ids_room * 2 : 256;
+            c->ids = xrealloc(c->ids, c->ids_room * sizeof *c->ids);
+        }
+        c->ids[c->n_ids++] = intern(c, c->summary + i, end - i);
+        i = end + 1;
+    }
+    if (c->n_ids)
+        qsort(c->ids, c->n_ids, sizeof *c->ids, by_number);
+    if (x->word_ids_len + c->n_ids * 5 > c->ids_cap) {
+        c->ids_cap = c->ids_cap ? c->ids_cap * 2 : (1u << 20);
+        while (x->word_ids_len + c->n_ids * 5 > c->ids_cap)
+            c->ids_cap *= 2;
+        x->word_ids = xrealloc(x->word_ids, c->ids_cap);
+    }
+    r->words = (uint32_t)x->word_ids_len;
+    uint32_t last = 0;
+    for (size_t i = 0; i < c->n_ids; i++) {
+        if (i && c->ids[i] == c->ids[i - 1])
+            continue;
+        uint32_t d = c->ids[i] - last;
+        last = c->ids[i];
+        do {
+            x->word_ids[x->word_ids_len++] = (uint8_t)((d & 0x7F) | (d > 0x7F ? 0x80 : 0));
+            d >>= 7;
+        } while (d);
+    }
+    r->words_len = (uint32_t)x->word_ids_len - r->words;
+}
 
 static int category_of(struct jobs_index *x, const char *cat)
 {
@@ -170,6 +337,7 @@ static void load_one(const struct job *j, void *vctx)
     }
     r->hay = add_text(x, c->hay.data, c->hay.len);
     r->hay_len = (uint32_t)c->hay.len;
+    add_summary(c, r, j->summary);
 }
 
 static int by_deadline(const void *a, const void *b)
@@ -192,6 +360,8 @@ int jobs_index_load(struct jobs_index *x, struct store *s, const char *today)
     buf_init(&c.hay);
     rc = store_foreach_job(s, load_one, &c);
     buf_free(&c.hay);
+    free(c.slots);
+    free(c.ids);
     if (rc) {
         jobs_index_free(x);
         return rc;
@@ -202,6 +372,10 @@ int jobs_index_load(struct jobs_index *x, struct store *s, const char *today)
     x->text = xrealloc(x->text, x->text_len ? x->text_len : 1);
     x->text_cap = x->text_len;
     x->rows = xrealloc(x->rows, (x->n ? x->n : 1) * sizeof *x->rows);
+    x->vocab = xrealloc(x->vocab, x->vocab_len ? x->vocab_len : 1);
+    x->word_at = xrealloc(x->word_at, (x->n_words ? x->n_words : 1) * sizeof *x->word_at);
+    x->word_ids = xrealloc(x->word_ids, x->word_ids_len ? x->word_ids_len : 1);
+    x->word_hits = xmalloc((x->n_words ? x->n_words : 1) * sizeof *x->word_hits);
     store_trim(s);
     x->result = xmalloc((x->n ? x->n : 1) * sizeof *x->result);
     x->matched = xmalloc((x->n ? x->n : 1) * sizeof *x->matched);
@@ -216,6 +390,10 @@ void jobs_index_free(struct jobs_index *x)
     free(x->result);
     free(x->matched);
     free(x->score);
+    free(x->vocab);
+    free(x->word_at);
+    free(x->word_ids);
+    free(x->word_hits);
     memset(x, 0, sizeof *x);
 }
 
@@ -244,14 +422,70 @@ static int token_score(const char *hay, size_t hay_len, const char *tok, size_t 
     return p < cat_end ? 4 : 3;
 }
 
-/* Scores row r against the folded tokens; 0 when a token is missing. */
+/* The query words (bits) found in the summary of row r. */
+static uint16_t summary_hits(const struct jobs_index *x, const struct job_row *r)
+{
+    const uint8_t *p = x->word_ids + r->words, *end = p + r->words_len;
+    uint32_t id = 0;
+    uint16_t hits = 0;
+    while (p < end) {
+        uint32_t d = 0;
+        for (int shift = 0;; shift += 7) {
+            d |= (uint32_t)(*p & 0x7F) << shift;
+            if (!(*p++ & 0x80))
+                break;
+        }
+        id += d;
+        hits |= x->word_hits[id];
+    }
+    return hits;
+}
+
+/* Marks in word_hits the summary words each token occurs in; returns the
+ * tokens found in any. A token never spans words: each ends in '\1'. */
+static uint16_t find_in_vocab(struct jobs_index *x, char tokens[][64], const size_t *lens,
+                              int n_tokens)
+{
+    if (x->n_words)
+        memset(x->word_hits, 0, x->n_words * sizeof *x->word_hits);
+    uint16_t any = 0;
+    const char *v = x->vocab, *end = v + x->vocab_len;
+    for (int t = 0; t < n_tokens; t++) {
+        for (const char *p = v; p < end && (p = memmem(p, (size_t)(end - p), tokens[t], lens[t]));) {
+            /* The word holding p: the last one starting at or before it. */
+            size_t lo = 0, hi = x->n_words;
+            while (hi - lo > 1) {
+                size_t mid = (lo + hi) / 2;
+                if (x->word_at[mid] <= (size_t)(p - v))
+                    lo = mid;
+                else
+                    hi = mid;
+            }
+            x->word_hits[lo] |= (uint16_t)(1u << t);
+            any |= (uint16_t)(1u << t);
+            p = lo + 1 < x->n_words ? v + x->word_at[lo + 1] : end;
+        }
+    }
+    return any;
+}
+
+/* Scores row r against the folded tokens; 0 when a token is missing.
+ * in_summaries: the tokens found in some summary. */
 static int score_row(const struct jobs_index *x, const struct job_row *r, char tokens[][64],
-                     const size_t *lens, int n_tokens)
+                     const size_t *lens, int n_tokens, uint16_t in_summaries)
 {
     const char *hay = x->text + r->hay;
     int total = 0;
+    bool summary_read = false;
+    uint16_t hits = 0;
     for (int t = 0; t < n_tokens; t++) {
         int s = token_score(hay, r->hay_len, tokens[t], lens[t]);
+        if (!s && (in_summaries >> t & 1)) {
+            if (!summary_read)
+                hits = summary_hits(x, r);
+            summary_read = true;
+            s = hits >> t & 1 ? 2 : 0;
+        }
         if (!s)
             return 0;
         total += s;
@@ -284,9 +518,10 @@ void jobs_index_search(struct jobs_index *x, const char *query, const struct job
     bool narrow = x->have_last && x->last_query[0] && strlen(folded) > strlen(x->last_query) &&
                   strncmp(folded, x->last_query, strlen(x->last_query)) == 0;
     size_t n_in = narrow ? x->n_matched : x->n, n_out = 0;
+    uint16_t in_summaries = n_tokens ? find_in_vocab(x, tokens, lens, n_tokens) : 0;
     for (size_t i = 0; i < n_in; i++) {
         uint32_t row = narrow ? x->matched[i] : (uint32_t)i;
-        int s = n_tokens ? score_row(x, &x->rows[row], tokens, lens, n_tokens) : 1;
+        int s = n_tokens ? score_row(x, &x->rows[row], tokens, lens, n_tokens, in_summaries) : 1;
         if (s) {
             x->matched[n_out] = row;
             x->score[n_out++] = (uint8_t)s;
