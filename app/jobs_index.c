@@ -62,6 +62,12 @@ struct folder {
     char prev; /* the last ASCII letter put, ' ', or '\1' after a digraph */
 };
 
+static void put_byte(struct folder *f, char c)
+{
+    if (f->n + 1 < f->cap)
+        f->out[f->n++] = c;
+}
+
 static void put_bytes(struct folder *f, const char *b, size_t len)
 {
     if (f->n + len < f->cap) {
@@ -76,12 +82,12 @@ static void put_ascii(struct folder *f, char c)
 {
     if (c == ' ') {
         if (f->n && f->prev != ' ')
-            put_bytes(f, " ", 1);
+            put_byte(f, ' ');
         f->prev = ' ';
     } else if ((c == 'e' && (f->prev == 'a' || f->prev == 'o')) || (c == 'a' && f->prev == 'a')) {
         f->prev = '\1';
     } else {
-        put_bytes(f, &c, 1);
+        put_byte(f, c);
         f->prev = c;
     }
 }
@@ -122,33 +128,41 @@ static void put_char(struct folder *f, int32_t cp)
 size_t jobs_fold(const char *text, char *out, size_t cap)
 {
     struct folder f = {out, 0, cap, ' '};
-    bool ascii = true;
-    for (const unsigned char *p = (const unsigned char *)text; *p && ascii; p++)
-        ascii = *p < 0x80;
-    utf8proc_uint8_t *folded = NULL;
-    const utf8proc_uint8_t *src = (const utf8proc_uint8_t *)text;
-    if (!ascii) {
-        /* NFKC (compatibility forms such as ligatures and Arabic
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text;
+    while (*p) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')) {
+            put_ascii(&f, (char)*p++);
+            continue;
+        }
+        if (*p < 0x80) {
+            put_char(&f, *p++);
+            continue;
+        }
+        int32_t cp, parts[16];
+        utf8proc_ssize_t step = utf8proc_iterate(p, -1, &cp);
+        if (step <= 0) { /* not UTF-8: a separator, and on */
+            put_char(&f, ' ');
+            p++;
+            continue;
+        }
+        p += step;
+        /* One character at a time (the marks go, so no reordering is
+         * needed): its compatibility decomposition (ligatures and Arabic
          * presentation forms become plain letters), case folded, marks
          * stripped (accents, tashkeel), default ignorables dropped. */
-        utf8proc_ssize_t len = utf8proc_map(
-            src, 0, &folded,
-            UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
-                UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
-        if (len >= 0)
-            src = folded;
-    }
-    for (utf8proc_ssize_t i = 0; src[i];) {
-        int32_t cp;
-        utf8proc_ssize_t step = utf8proc_iterate(src + i, -1, &cp);
-        if (step <= 0) { /* not UTF-8: a separator, and on */
-            cp = ' ';
-            step = 1;
+        int last = 0;
+        utf8proc_ssize_t n = utf8proc_decompose_char(
+            cp, parts, 16,
+            UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
+                UTF8PROC_IGNORE,
+            &last);
+        if (n < 0 || n > 16) {
+            put_char(&f, cp);
+            continue;
         }
-        i += step;
-        put_char(&f, cp);
+        for (utf8proc_ssize_t i = 0; i < n; i++)
+            put_char(&f, parts[i]);
     }
-    free(folded);
     if (f.n && out[f.n - 1] == ' ')
         f.n--;
     if (cap)
@@ -186,6 +200,8 @@ struct load_ctx {
     size_t n_slots, vocab_cap, word_at_cap, ids_cap;
     uint32_t *ids;
     size_t n_ids, ids_room;
+    uint32_t *seen; /* per word, the last row that listed it */
+    uint32_t *rows_with; /* per word, how many summaries have it */
 };
 
 static uint32_t hash_word(const char *w, size_t n)
@@ -239,7 +255,11 @@ static uint32_t intern(struct load_ctx *c, const char *w, size_t n)
     if (x->n_words == c->word_at_cap) {
         c->word_at_cap = c->word_at_cap ? c->word_at_cap * 2 : 4096;
         x->word_at = xrealloc(x->word_at, c->word_at_cap * sizeof *x->word_at);
+        c->seen = xrealloc(c->seen, c->word_at_cap * sizeof *c->seen);
+        c->rows_with = xrealloc(c->rows_with, c->word_at_cap * sizeof *c->rows_with);
     }
+    c->seen[x->n_words] = UINT32_MAX;
+    c->rows_with[x->n_words] = 0;
     x->word_at[x->n_words] = (uint32_t)x->vocab_len;
     memcpy(x->vocab + x->vocab_len, w, n);
     x->vocab[x->vocab_len + n] = '\1';
@@ -248,14 +268,9 @@ static uint32_t intern(struct load_ctx *c, const char *w, size_t n)
     return (uint32_t)x->n_words++;
 }
 
-static int by_number(const void *a, const void *b)
-{
-    uint32_t p = *(const uint32_t *)a, q = *(const uint32_t *)b;
-    return p < q ? -1 : p > q;
-}
-
-/* Lists the words of summary in the row: their numbers ascending, each as
- * the difference to the one before in 7-bit groups (high bit: more). */
+/* Lists the words of summary in the row, each once: their numbers in 7-bit
+ * groups, low first (high bit: more). Words are numbered as they first
+ * occur, so the common ones have small numbers and take one byte. */
 static void add_summary(struct load_ctx *c, struct job_row *r, const char *summary)
 {
     struct jobs_index *x = c->x;
@@ -269,11 +284,14 @@ static void add_summary(struct load_ctx *c, struct job_row *r, const char *summa
             c->ids_room = c->ids_room ? c->ids_room * 2 : 256;
             c->ids = xrealloc(c->ids, c->ids_room * sizeof *c->ids);
         }
-        c->ids[c->n_ids++] = intern(c, c->summary + i, end - i);
+        uint32_t id = intern(c, c->summary + i, end - i);
+        if (c->seen[id] != x->n) { /* once per summary */
+            c->seen[id] = (uint32_t)x->n;
+            c->rows_with[id]++;
+            c->ids[c->n_ids++] = id;
+        }
         i = end + 1;
     }
-    if (c->n_ids)
-        qsort(c->ids, c->n_ids, sizeof *c->ids, by_number);
     if (x->word_ids_len + c->n_ids * 5 > c->ids_cap) {
         c->ids_cap = c->ids_cap ? c->ids_cap * 2 : (1u << 20);
         while (x->word_ids_len + c->n_ids * 5 > c->ids_cap)
@@ -281,12 +299,8 @@ static void add_summary(struct load_ctx *c, struct job_row *r, const char *summa
         x->word_ids = xrealloc(x->word_ids, c->ids_cap);
     }
     r->words = (uint32_t)x->word_ids_len;
-    uint32_t last = 0;
     for (size_t i = 0; i < c->n_ids; i++) {
-        if (i && c->ids[i] == c->ids[i - 1])
-            continue;
-        uint32_t d = c->ids[i] - last;
-        last = c->ids[i];
+        uint32_t d = c->ids[i];
         do {
             x->word_ids[x->word_ids_len++] = (uint8_t)((d & 0x7F) | (d > 0x7F ? 0x80 : 0));
             d >>= 7;
@@ -350,6 +364,42 @@ static int by_deadline(const void *a, const void *b)
     return d ? d : (x->index < y->index ? -1 : x->index > y->index);
 }
 
+/* The word numbers of row r, one by one: *p moves past the one returned. */
+static uint32_t next_word(const uint8_t **p)
+{
+    uint32_t id = 0;
+    for (int shift = 0;; shift += 7) {
+        id |= (uint32_t)(**p & 0x7F) << shift;
+        if (!(*(*p)++ & 0x80))
+            return id;
+    }
+}
+
+/* Each word's bit in the rows' signatures, and the signatures: a row's
+ * bits are those of its summary's words, so a row without a query word's
+ * bit cannot have it and is passed over unread. Words in more than one
+ * summary in 16 get no bit (they would set most bits of every row); a
+ * query word found in one of them reads every summary. */
+static void sign_rows(struct jobs_index *x, const uint32_t *rows_with)
+{
+    x->word_bit = xmalloc(x->n_words ? x->n_words : 1);
+    for (size_t id = 0; id < x->n_words; id++)
+        x->word_bit[id] = rows_with[id] > x->n / 16 + 1
+                              ? JOBS_COMMON_WORD
+                              : (uint8_t)(((uint32_t)id * 2654435761u) >> 26);
+    x->sig = xmalloc((x->n ? x->n : 1) * sizeof *x->sig);
+    for (size_t i = 0; i < x->n; i++) {
+        const uint8_t *p = x->word_ids + x->rows[i].words, *end = p + x->rows[i].words_len;
+        uint64_t sig = 0;
+        while (p < end) {
+            uint8_t bit = x->word_bit[next_word(&p)];
+            if (bit != JOBS_COMMON_WORD)
+                sig |= (uint64_t)1 << bit;
+        }
+        x->sig[i] = sig;
+    }
+}
+
 int jobs_index_load(struct jobs_index *x, struct store *s, const char *today)
 {
     jobs_index_free(x);
@@ -362,12 +412,16 @@ int jobs_index_load(struct jobs_index *x, struct store *s, const char *today)
     buf_free(&c.hay);
     free(c.slots);
     free(c.ids);
+    free(c.seen);
     if (rc) {
+        free(c.rows_with);
         jobs_index_free(x);
         return rc;
     }
     if (x->n)
         qsort(x->rows, x->n, sizeof *x->rows, by_deadline);
+    sign_rows(x, c.rows_with);
+    free(c.rows_with);
     /* Give back what doubling reserved, and the store's pages read on the way. */
     x->text = xrealloc(x->text, x->text_len ? x->text_len : 1);
     x->text_cap = x->text_len;
@@ -394,6 +448,8 @@ void jobs_index_free(struct jobs_index *x)
     free(x->word_at);
     free(x->word_ids);
     free(x->word_hits);
+    free(x->word_bit);
+    free(x->sig);
     memset(x, 0, sizeof *x);
 }
 
@@ -426,25 +482,18 @@ static int token_score(const char *hay, size_t hay_len, const char *tok, size_t 
 static uint16_t summary_hits(const struct jobs_index *x, const struct job_row *r)
 {
     const uint8_t *p = x->word_ids + r->words, *end = p + r->words_len;
-    uint32_t id = 0;
     uint16_t hits = 0;
-    while (p < end) {
-        uint32_t d = 0;
-        for (int shift = 0;; shift += 7) {
-            d |= (uint32_t)(*p & 0x7F) << shift;
-            if (!(*p++ & 0x80))
-                break;
-        }
-        id += d;
-        hits |= x->word_hits[id];
-    }
+    while (p < end)
+        hits |= x->word_hits[next_word(&p)];
     return hits;
 }
 
-/* Marks in word_hits the summary words each token occurs in; returns the
- * tokens found in any. A token never spans words: each ends in '\1'. */
+/* Marks in word_hits the summary words each token occurs in, and in sigs
+ * their bits (all bits: read every summary); returns the tokens found in
+ * any. A token never spans words:
+ * each ends in '\1'. */
 static uint16_t find_in_vocab(struct jobs_index *x, char tokens[][64], const size_t *lens,
-                              int n_tokens)
+                              int n_tokens, uint64_t *sigs)
 {
     if (x->n_words)
         memset(x->word_hits, 0, x->n_words * sizeof *x->word_hits);
@@ -463,6 +512,8 @@ static uint16_t find_in_vocab(struct jobs_index *x, char tokens[][64], const siz
             }
             x->word_hits[lo] |= (uint16_t)(1u << t);
             any |= (uint16_t)(1u << t);
+            sigs[t] |= x->word_bit[lo] == JOBS_COMMON_WORD ? UINT64_MAX
+                                                           : (uint64_t)1 << x->word_bit[lo];
             p = lo + 1 < x->n_words ? v + x->word_at[lo + 1] : end;
         }
     }
@@ -471,16 +522,17 @@ static uint16_t find_in_vocab(struct jobs_index *x, char tokens[][64], const siz
 
 /* Scores row r against the folded tokens; 0 when a token is missing.
  * in_summaries: the tokens found in some summary. */
-static int score_row(const struct jobs_index *x, const struct job_row *r, char tokens[][64],
-                     const size_t *lens, int n_tokens, uint16_t in_summaries)
+static int score_row(const struct jobs_index *x, uint32_t row, char tokens[][64],
+                     const size_t *lens, int n_tokens, uint16_t in_summaries, const uint64_t *sigs)
 {
+    const struct job_row *r = &x->rows[row];
     const char *hay = x->text + r->hay;
     int total = 0;
     bool summary_read = false;
     uint16_t hits = 0;
     for (int t = 0; t < n_tokens; t++) {
         int s = token_score(hay, r->hay_len, tokens[t], lens[t]);
-        if (!s && (in_summaries >> t & 1)) {
+        if (!s && (in_summaries >> t & 1) && (sigs[t] == UINT64_MAX || (x->sig[row] & sigs[t]))) {
             if (!summary_read)
                 hits = summary_hits(x, r);
             summary_read = true;
@@ -518,10 +570,11 @@ void jobs_index_search(struct jobs_index *x, const char *query, const struct job
     bool narrow = x->have_last && x->last_query[0] && strlen(folded) > strlen(x->last_query) &&
                   strncmp(folded, x->last_query, strlen(x->last_query)) == 0;
     size_t n_in = narrow ? x->n_matched : x->n, n_out = 0;
-    uint16_t in_summaries = n_tokens ? find_in_vocab(x, tokens, lens, n_tokens) : 0;
+    uint64_t sigs[16] = {0};
+    uint16_t in_summaries = n_tokens ? find_in_vocab(x, tokens, lens, n_tokens, sigs) : 0;
     for (size_t i = 0; i < n_in; i++) {
         uint32_t row = narrow ? x->matched[i] : (uint32_t)i;
-        int s = n_tokens ? score_row(x, &x->rows[row], tokens, lens, n_tokens, in_summaries) : 1;
+        int s = n_tokens ? score_row(x, row, tokens, lens, n_tokens, in_summaries, sigs) : 1;
         if (s) {
             x->matched[n_out] = row;
             x->score[n_out++] = (uint8_t)s;

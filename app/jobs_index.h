@@ -36,6 +36,7 @@
 #include "store.h"
 
 #define JOBS_MAX_CATEGORIES 64
+#define JOBS_COMMON_WORD 0xFF
 
 struct job_row {
     uint32_t index; /* the job's position in its batch (store key) */
@@ -64,7 +65,7 @@ struct jobs_index {
 
     /* The summaries' words: each distinct folded word once, each followed
      * by '\1'; word_at[i] is where word i starts. Rows list their words in
-     * word_ids, in ascending order, as differences in 7-bit groups. */
+     * word_ids, each once, in 7-bit groups (see jobs_index.c). */
     char *vocab;
     size_t vocab_len;
     uint32_t *word_at;
@@ -72,6 +73,10 @@ struct jobs_index {
     uint8_t *word_ids;
     size_t word_ids_len;
     uint16_t *word_hits; /* per word, a bit per query word found in it */
+    /* Per word its bit in the rows' signatures (or JOBS_COMMON_WORD), and
+     * per row the signature of its summary's words: see jobs_index.c. */
+    uint8_t *word_bit;
+    uint64_t *sig;
 
     /* The current result, in ranked order (indexes into rows). */
     uint32_t *result;
