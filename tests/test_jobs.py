@@ -136,6 +136,7 @@ d4, data4 = with_jobs(batch([
     job(3, "Social- og sundhedshjælper", summary="Vi søger en SOSU-hjælper til nattevagt.",
         deadline="2026-12-12"),
     job(4, "Rengøringsassistent", deadline="2026-12-13"),
+    job(5, "کارگر ساختمانی", deadline="2026-12-14"),
 ]))
 # Ukrainian: ґ typed as г finds Ґалицький; "sosu" (Latin, found in a
 # summary) switches to the Danish keys; Cyrillic again switches back.
@@ -152,6 +153,15 @@ r = kiosk(data4, "lang ar\ntap home.jobs\ntap jobs.search\nexpect jobs.key.ض\ne
           "type مدرسه\nexpect jobs.item.1\nexpect-gone jobs.item.2\ntap jobs.clear\n"
           "type Rengoring\nexpect-text Rengøringsassistent\nexpect-gone jobs.item.2\n")
 check(r.returncode == 0, "Arabic keyboard: %s" % r.stderr)
+# Persian (once fa.txt is in assets/lang): ی and ک typed find the Arabic
+# ي and ك, and the other way round.
+if os.path.exists(os.path.join(SOURCE, "assets", "lang", "fa.txt")):
+    admin(data4, "config", "set", "languages", "da,en,uk,ar,fa")
+    r = kiosk(data4, "lang fa\ntap home.jobs\ntap jobs.search\nexpect jobs.key.پ\n"
+              "expect-gone jobs.key.ي\ntype کارگر\nexpect-text کارگر ساختمانی\n"
+              "expect-gone jobs.item.2\ntap jobs.clear\ntype مساعد فی\n"
+              "expect-text مساعد في مدرسة\nexpect-gone jobs.item.2\n")
+    check(r.returncode == 0, "Persian keyboard: %s" % r.stderr)
 # The Danish screen has Danish keys only: Cyrillic cannot be typed there.
 r = kiosk(data4, "tap home.jobs\ntap jobs.search\nexpect-gone jobs.key.switch\ntype ж\n")
 check(r.returncode == 1 and "no key for 'ж'" in r.stderr,
