@@ -2,6 +2,13 @@
  * jobs_index.c — loading, folding, searching and ranking job openings; see
  * jobs_index.h. Rows are kept sorted by deadline, so ranking is a stable
  * bucket sort by score: linear, with no comparison sort on a keystroke.
+ *
+ * Folding is utf8proc's (compatibility decomposition, case folding, marks
+ * stripped) one character at a time, with no allocation; what utf8proc
+ * has no rule for — letters a Dane, a Ukrainian or an Arab reader takes as
+ * the same although Unicode does not (ø and o, ґ and г, ة and ه, ی and ي)
+ * and the Danish two-letter spellings — is the short table and the
+ * digraph step below.
  */
 #define _GNU_SOURCE
 #include "jobs_index.h"
@@ -18,7 +25,7 @@
 
 /* ---- folding ---- */
 
-/* What a letter becomes after utf8proc's folding (NFKC, case folded,
+/* What a letter becomes after utf8proc's folding (decomposed, case folded,
  * marks stripped): "" to drop it, NULL to keep it. Only letters without a
  * decomposition need a rule here: å, é, ї, أ and friends lose their marks
  * in utf8proc already. */
@@ -38,7 +45,7 @@ static const char *fold_rule(int32_t cp)
      * apostrophe inside a word (м'ясо, м’ясо, мʼясо) is no letter. */
     case 0x456: return "\xD0\xB8"; /* і → и */
     case 0x491: return "\xD0\xB3"; /* ґ → г */
-    case 0x2019: case 0x2BC: case 0x2018: case 0xB4: return "";
+    case 0x2019: case 0x2BC: case 0x2018: return "";
     /* Arabic: alef wasla as alef (أ إ آ lose their hamza and madda as
      * marks); taa marbuta as haa; alef maksura and Persian yeh as yaa;
      * Persian keheh as kaf; tatweel (the stretching line) is no letter. */
@@ -59,7 +66,7 @@ static const char *fold_rule(int32_t cp)
 struct folder {
     char *out;
     size_t n, cap;
-    char prev; /* the last ASCII letter put, ' ', or '\1' after a digraph */
+    char prev; /* the last ASCII put, '\1' after a digraph, '\2' after another letter */
 };
 
 static void put_byte(struct folder *f, char c)
@@ -104,14 +111,14 @@ static void put_char(struct folder *f, int32_t cp)
         return;
     }
     const char *rule = fold_rule(cp);
-    if (rule) {
+    if (rule && (unsigned char)*rule < 0x80) { /* Latin, or nothing */
         for (const char *r = rule; *r; r++)
-            if ((unsigned char)*r < 0x80)
-                put_ascii(f, *r);
-        if (*rule && (unsigned char)*rule >= 0x80) {
-            put_bytes(f, rule, strlen(rule));
-            f->prev = '\2';
-        }
+            put_ascii(f, *r);
+        return;
+    }
+    if (rule) { /* another letter of the same script */
+        put_bytes(f, rule, strlen(rule));
+        f->prev = '\2';
         return;
     }
     utf8proc_category_t cat = utf8proc_category(cp);
@@ -490,8 +497,7 @@ static uint16_t summary_hits(const struct jobs_index *x, const struct job_row *r
 
 /* Marks in word_hits the summary words each token occurs in, and in sigs
  * their bits (all bits: read every summary); returns the tokens found in
- * any. A token never spans words:
- * each ends in '\1'. */
+ * any. A token never spans words: each ends in '\1'. */
 static uint16_t find_in_vocab(struct jobs_index *x, char tokens[][64], const size_t *lens,
                               int n_tokens, uint64_t *sigs)
 {
