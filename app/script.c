@@ -101,9 +101,12 @@ static const struct widget *find_key(struct app *a, const char *key)
     return NULL;
 }
 
-/* The key that types ch on screen: its own, or the other case's. */
+/* The key that types ch on screen: its own, the other case's, or for a
+ * typographic apostrophe (’ ʼ) the keyboard's '. */
 static const struct widget *key_for(struct app *a, const char *ch)
 {
+    if (strcmp(ch, "\u2019") == 0 || strcmp(ch, "\u02BC") == 0)
+        ch = "'";
     const struct widget *w = find_key(a, ch);
     int32_t cp;
     if (w || utf8proc_iterate((const utf8proc_uint8_t *)ch, -1, &cp) <= 0)
