@@ -3,17 +3,25 @@
  * every keystroke.
  *
  * Loaded from the store once per imported batch: only what the list and the
- * search need (title, employer, town, category, deadline, hours, kind); the
- * rest of an ad is read from the store when its detail opens. Jobs whose
- * deadline has passed are left out.
+ * search need (title, employer, town, category, deadline, hours, kind, and
+ * the words of the summary); the rest of an ad is read from the store when
+ * its detail opens. Jobs whose deadline has passed are left out.
  *
- * Search folds case and accents, and treats the Danish letters as their
- * two-letter spellings and their plain look-alikes alike: æ, ae and a; ø, oe
- * and o; å, aa and a ("chauffor" finds "Chauffør", "sosu" finds
- * "SOSU-hjælper"). Every word of the query must occur in the title,
- * employer, town or category. Results are ranked: a word at the start of a
- * word in the title, then anywhere in the title, then the category, then
- * employer and town; ties by nearest deadline.
+ * Search folds text the way a citizen would expect it to match (see
+ * jobs_fold): case, accents and compatibility forms by utf8proc, then the
+ * rules of the kiosk's languages — Danish æ/ae/a, ø/oe/o, å/aa/a
+ * ("chauffor" finds "Chauffør"); Ukrainian і/ї/и and ґ/г alike, apostrophes
+ * ignored; Arabic alef forms as plain alef, taa marbuta as haa, alef
+ * maksura as yaa, no tashkeel or tatweel; Persian ی/ک as Arabic ي/ك. Every
+ * word of the query must occur in the title, employer, town, category or
+ * summary. Results are ranked: a word at the start of a word in the title,
+ * then anywhere in the title, then the category, then employer and town,
+ * then the summary only; ties by nearest deadline.
+ *
+ * Summaries are long, so they are not kept as text: each distinct folded
+ * word of all summaries is kept once (the vocabulary), and a row lists the
+ * numbers of its summary's words. A query word is looked for in the
+ * vocabulary once per keystroke; a row then only checks its word numbers.
  *
  * A query that extends the previous one (one more letter typed) searches
  * only the previous results, so typing stays fast at 100 000 jobs.
@@ -28,11 +36,13 @@
 #include "store.h"
 
 #define JOBS_MAX_CATEGORIES 64
+#define JOBS_COMMON_WORD 0xFF
 
 struct job_row {
     uint32_t index; /* the job's position in its batch (store key) */
     uint32_t title, employer, city, category; /* offsets into the text arena */
     uint32_t hay, hay_len;  /* folded search text */
+    uint32_t words, words_len; /* the summary's word numbers in `word_ids` (see .c) */
     char deadline[11];      /* "" when none */
     uint8_t hours, kind;
     uint8_t cat;            /* category number */
@@ -52,6 +62,21 @@ struct jobs_index {
     char categories[JOBS_MAX_CATEGORIES][STORE_TEXT_MAX + 1];
     int n_categories;
     struct jobs_info info;
+
+    /* The summaries' words: each distinct folded word once, each followed
+     * by '\1'; word_at[i] is where word i starts. Rows list their words in
+     * word_ids, each once, in 7-bit groups (see jobs_index.c). */
+    char *vocab;
+    size_t vocab_len;
+    uint32_t *word_at;
+    size_t n_words;
+    uint8_t *word_ids;
+    size_t word_ids_len;
+    uint16_t *word_hits; /* per word, a bit per query word found in it */
+    /* Per word its bit in the rows' signatures (or JOBS_COMMON_WORD), and
+     * per row the signature of its summary's words: see jobs_index.c. */
+    uint8_t *word_bit;
+    uint64_t *sig;
 
     /* The current result, in ranked order (indexes into rows). */
     uint32_t *result;
@@ -74,7 +99,10 @@ void jobs_index_free(struct jobs_index *x);
 void jobs_index_search(struct jobs_index *x, const char *query, const struct jobs_filter *f);
 const char *jobs_row_text(const struct jobs_index *x, uint32_t off);
 
-/* Folds text for searching into out (see above); returns its length. */
+/* Folds text for searching into out (see above): letters and digits,
+ * every other run of characters a single separator ' '. Returns the length
+ * written; out is always terminated, cut at a character boundary when cap
+ * is too small. */
 size_t jobs_fold(const char *text, char *out, size_t cap);
 
 #endif

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include <png.h>
+#include <utf8proc.h>
 
 #include "loop.h"
 
@@ -100,33 +101,44 @@ static const struct widget *find_key(struct app *a, const char *key)
     return NULL;
 }
 
+/* The key that types ch on screen: its own, the other case's, or for a
+ * typographic apostrophe (’ ʼ) the keyboard's '. */
+static const struct widget *key_for(struct app *a, const char *ch)
+{
+    if (strcmp(ch, "\u2019") == 0 || strcmp(ch, "\u02BC") == 0)
+        ch = "'";
+    const struct widget *w = find_key(a, ch);
+    int32_t cp;
+    if (w || utf8proc_iterate((const utf8proc_uint8_t *)ch, -1, &cp) <= 0)
+        return w;
+    int32_t other[2] = {utf8proc_tolower(cp), utf8proc_toupper(cp)};
+    for (int i = 0; i < 2 && !w; i++) {
+        char o[8] = {0};
+        if (other[i] != cp) {
+            utf8proc_encode_char(other[i], (utf8proc_uint8_t *)o);
+            w = find_key(a, o);
+        }
+    }
+    return w;
+}
+
+/* Taps the keys for text, as a person would: a letter the keyboard on
+ * screen lacks is looked for after a tap on its switch key (to Danish
+ * from Cyrillic or Arabic, and back). */
 static bool type_text(struct app *a, const char *text)
 {
     for (const char *p = text; *p;) {
         size_t n = 1;
-        while ((p[n] & 0xC0) == 0x80)
+        while (n < 4 && (p[n] & 0xC0) == 0x80)
             n++;
         char ch[8] = {0};
         memcpy(ch, p, n);
         p += n;
-        const struct widget *w = NULL;
-        if (strcmp(ch, " ") == 0) {
-            w = find_key(a, "space");
-        } else {
-            w = find_key(a, ch);
-            if (!w && n == 1 && ch[0] >= 'A' && ch[0] <= 'Z') {
-                ch[0] = (char)(ch[0] + 32);
-                w = find_key(a, ch);
-            } else if (!w && n == 1 && ch[0] >= 'a' && ch[0] <= 'z') {
-                ch[0] = (char)(ch[0] - 32);
-                w = find_key(a, ch);
-            } else if (!w && strcmp(ch, "Æ") == 0) {
-                w = find_key(a, "æ");
-            } else if (!w && strcmp(ch, "Ø") == 0) {
-                w = find_key(a, "ø");
-            } else if (!w && strcmp(ch, "Å") == 0) {
-                w = find_key(a, "å");
-            }
+        const struct widget *w = strcmp(ch, " ") == 0 ? find_key(a, "space") : key_for(a, ch);
+        const struct widget *sw = w ? NULL : find_key(a, "switch");
+        if (sw) {
+            tap_at(a, sw->r.x + sw->r.w / 2, sw->r.y + sw->r.h / 2);
+            w = key_for(a, ch);
         }
         if (!w)
             return fail("no key for '%s' on screen", ch);

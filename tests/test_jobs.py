@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Job openings end to end: list, search on the keyboard with Danish
 folding, filters, detail with a QR code that a phone can read (decoded with
-zbarimg), the states with nothing to show, the age banner, and reference
-screenshots in Danish and Arabic.
+zbarimg), the states with nothing to show, the age banner, keyboards in the
+screen's script (Cyrillic, Arabic) with Danish a tap away and keys no
+smaller than the Danish ones, words found in summaries, the filter pop-up
+closing without a choice, and reference screenshots in Danish and Arabic.
 
 Run by ctest as: test_jobs.py BUILD_DIR SOURCE_DIR
 """
@@ -127,7 +129,78 @@ shutil.rmtree(d3)
 r = kiosk(data, "lang ar\ntap home.jobs\nexpect-text الوظائف المتاحة\nexpect-text Pædagogmedhjælper\n")
 check(r.returncode == 0, "Arabic screen, Danish ads: %s" % r.stderr)
 
-# 10. Reference screenshots: list, search, filter chooser, detail, empty.
+# 10. Keyboards per script: the screen's own letters, Danish a tap away.
+d4, data4 = with_jobs(batch([
+    job(1, "Пакувальник м’ясних виробів", employer="Ґалицький смак", deadline="2026-12-10"),
+    job(2, "مساعد في مدرسة", employer="أحمد للتنظيف", deadline="2026-12-11"),
+    job(3, "Social- og sundhedshjælper", summary="Vi søger en SOSU-hjælper til nattevagt.",
+        deadline="2026-12-12"),
+    job(4, "Rengøringsassistent", deadline="2026-12-13"),
+    job(5, "کارگر ساختمانی", deadline="2026-12-14"),
+]))
+# Ukrainian: ґ typed as г finds Ґалицький; "sosu" (Latin, found in a
+# summary) switches to the Danish keys; Cyrillic again switches back.
+r = kiosk(data4, "lang uk\ntap home.jobs\ntap jobs.search\nexpect jobs.key.й\nexpect jobs.key.ґ\n"
+          "expect-gone jobs.key.q\ntype галицький\nexpect jobs.item.1\nexpect-gone jobs.item.2\n"
+          "expect-text Пакувальник м’ясних виробів\ntap jobs.clear\ntype sosu\nexpect jobs.key.q\n"
+          "expect-gone jobs.key.й\nexpect-text Social- og sundhedshjælper\nexpect-gone jobs.item.2\n"
+          "tap jobs.clear\ntype м’ясних\nexpect jobs.key.й\nexpect-text Пакувальник м’ясних виробів\n"
+          "expect-gone jobs.item.2\n")
+check(r.returncode == 0, "Ukrainian keyboard: %s" % r.stderr)
+# Arabic: plain alef finds أحمد, haa finds taa marbuta.
+r = kiosk(data4, "lang ar\ntap home.jobs\ntap jobs.search\nexpect jobs.key.ض\nexpect-gone jobs.key.q\n"
+          "type احمد\nexpect-text مساعد في مدرسة\nexpect-gone jobs.item.2\ntap jobs.clear\n"
+          "type مدرسه\nexpect jobs.item.1\nexpect-gone jobs.item.2\ntap jobs.clear\n"
+          "type Rengoring\nexpect-text Rengøringsassistent\nexpect-gone jobs.item.2\n")
+check(r.returncode == 0, "Arabic keyboard: %s" % r.stderr)
+# Persian (once fa.txt is in assets/lang): ی and ک typed find the Arabic
+# ي and ك, and the other way round.
+if os.path.exists(os.path.join(SOURCE, "assets", "lang", "fa.txt")):
+    admin(data4, "config", "set", "languages", "da,en,uk,ar,fa")
+    r = kiosk(data4, "lang fa\ntap home.jobs\ntap jobs.search\nexpect jobs.key.پ\n"
+              "expect-gone jobs.key.ي\ntype کارگر\nexpect-text کارگر ساختمانی\n"
+              "expect-gone jobs.item.2\ntap jobs.clear\ntype مساعد فی\n"
+              "expect-text مساعد في مدرسة\nexpect-gone jobs.item.2\n")
+    check(r.returncode == 0, "Persian keyboard: %s" % r.stderr)
+# The Danish screen has Danish keys only: Cyrillic cannot be typed there.
+r = kiosk(data4, "tap home.jobs\ntap jobs.search\nexpect-gone jobs.key.switch\ntype ж\n")
+check(r.returncode == 1 and "no key for 'ж'" in r.stderr,
+      "no Cyrillic keys on the Danish screen: %s" % r.stderr)
+
+
+def key_sizes(lang, window):
+    pre = "" if lang == "da" else "lang %s\n" % lang
+    r = kiosk(data4, pre + "tap home.jobs\ntap jobs.search\n", window=window, extra=("--dump-ui",))
+    check(r.returncode == 0, "keyboard %s %s: %s" % (lang, window, r.stderr))
+    keys = [line.split("\t") for line in r.stdout.splitlines() if ".key." in line]
+    return [(int(k[3]), int(k[4])) for k in keys if k[5] == "key"]
+
+
+# Keys as big as the Danish ones on a 10-inch and a 7-inch screen.
+for window in ("1280x800", "800x480"):
+    da = key_sizes("da", window)
+    check(len(da) == 42, "the Danish keyboard has its 42 keys at %s: %d" % (window, len(da)))
+    least = (min(w for w, _ in da), min(h for _, h in da))
+    for lang in ("uk", "ar"):
+        sizes = key_sizes(lang, window)
+        check(len(sizes) > 35 and min(w for w, _ in sizes) >= least[0]
+              and min(h for _, h in sizes) >= least[1],
+              "%s keys at %s no smaller than Danish %s: %s" % (lang, window, least,
+                                                              sorted(sizes)[:3]))
+
+# The filter pop-up closes without a choice: a tap outside or its close
+# button; a tap on the panel itself keeps it open.
+r = kiosk(data4, "tap home.jobs\ntap jobs.filter.hours\nexpect jobs.chooser.close\ntap 5 790\n"
+          "expect-gone jobs.choices\nexpect-text Tid: Alle\nexpect jobs.item.4\n"
+          "tap jobs.filter.category\ntap 640 58\nexpect jobs.choices\ntap jobs.chooser.close\n"
+          "expect-gone jobs.choices\nexpect-text Område: Alle\nexpect jobs.item.4\n")
+check(r.returncode == 0, "filter pop-up closes without a choice: %s" % r.stderr)
+r = kiosk(data4, "lang ar\ntap home.jobs\ntap jobs.filter.kind\nexpect-text إغلاق\n"
+          "tap jobs.chooser.close\nexpect-gone jobs.choices\n")
+check(r.returncode == 0, "the pop-up's close button in Arabic: %s" % r.stderr)
+shutil.rmtree(d4)
+
+# 11. Reference screenshots: list, search, filter chooser, detail, empty.
 for lang in ("da", "ar"):
     shots = os.path.join(d, "shots-" + lang)
     pre = "" if lang == "da" else "lang ar\n"

@@ -406,10 +406,13 @@ def flows(lang):
                       Tap("checkin.walkin", L + "checkin-errands"),
                       Tap("checkin.errand.1", L + "checkin-ticket")]
     search = [Tap("home.jobs", L + "jobs-list"), Tap("jobs.search", L + "jobs-keyboard")]
+    if lang != "da":  # the screen's own letters first: Danish is a tap away
+        search.append(Tap("jobs.key.switch", L + "jobs-keyboard-latin"))
+    typed_from = len(search)
     for i, key in enumerate("chauf"):
         search.append(Tap("jobs.key." + key, L + "jobs-search-%d" % (i + 1), probe=i == 0))
     jobs = start + search + [Tap("jobs.item.1", L + "jobs-detail")]
-    idle = start + search[:5] + [
+    idle = start + search[:typed_from + 3] + [
         Auto(L + "idle-prompt", IDLE_MS),
         Tap("idle.more", L + "jobs-search-3"),  # what was typed is still there
         Auto(L + "idle-prompt", IDLE_MS),

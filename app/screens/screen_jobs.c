@@ -34,6 +34,7 @@ static struct {
     char query[QUERY_MAX * 4 + 1];
     struct jobs_filter filter;
     bool keyboard;
+    bool latin; /* the keyboard switched to Danish from the language's own */
     int chooser;
     struct ui_list list, choices, summary;
     bool detail;
@@ -62,6 +63,7 @@ static void forget(struct app *a)
     memset(jb.query, 0, sizeof jb.query);
     jb.filter = (struct jobs_filter){-1, -1, -1};
     jb.keyboard = false;
+    jb.latin = false;
     jb.chooser = CHOOSE_NONE;
     jb.list = jb.choices = jb.summary = (struct ui_list){0};
     if (jb.loaded)
@@ -182,7 +184,9 @@ static void tap(struct app *a, const char *id)
             *slot = value;
             search();
         }
-        jb.chooser = CHOOSE_NONE; /* any tap outside closes the chooser */
+        /* A choice, the close button, or a tap outside the panel: closed,
+         * and only a choice changes the filter. */
+        jb.chooser = CHOOSE_NONE;
         a->dirty = true;
         return;
     }
@@ -190,6 +194,8 @@ static void tap(struct app *a, const char *id)
         jb.keyboard = true;
     } else if (strcmp(id, "jobs.search.close") == 0) {
         jb.keyboard = false;
+    } else if (strcmp(id, "jobs.key.switch") == 0) {
+        jb.latin = !jb.latin;
     } else if (strncmp(id, "jobs.key.", 9) == 0) {
         type_key(id + 9);
     } else if (strcmp(id, "jobs.clear") == 0) {
@@ -319,7 +325,11 @@ static void draw_choice(struct ui *ui, int i, struct rect lr, void *vctx)
 
 static void draw_chooser(struct app *a, struct ui *ui)
 {
-    struct rect p = ui_modal(ui, 90, 88);
+    /* Closes without a choice: its close button or a tap outside it. */
+    struct rect p = ui_popup(ui, "jobs.chooser", 90, 88, T(a, "common.close"));
+    int top = ui_px(ui, UI_POPUP_PAD + UI_POPUP_CLOSE_H);
+    p.y += top;
+    p.h -= top;
     struct choice_ctx c = {.a = a};
     c.values[c.n++] = -1;
     int g = jb.chooser;
@@ -431,8 +441,12 @@ static void draw_list(struct app *a, struct ui *ui, int top)
         int kw = W - 2 * m;
         if (kw > ui_px(ui, 170))
             kw = ui_px(ui, 170);
-        ui_keyboard(ui, "jobs", (struct rect){(W - kw) / 2, ky, kw, kb_h}, T(a, "checkin.del"),
-                    T(a, "keyboard.space"));
+        /* The language's own letters, and Danish a tap away: the ads are
+         * mostly Danish. */
+        enum ui_layout own = ui_layout_for(a->lang);
+        ui_keyboard_layout(ui, "jobs", (struct rect){(W - kw) / 2, ky, kw, kb_h},
+                           jb.latin ? UI_LAYOUT_LATIN : own, jb.latin ? own : UI_LAYOUT_LATIN,
+                           T(a, "checkin.del"), T(a, "keyboard.space"));
     }
     buf_free(&b);
 }

@@ -181,6 +181,14 @@ void ui_keypad(struct ui *ui, const char *prefix, struct rect r, const char *con
  * language (fonts have no reliable glyphs for ⌫ and ␣). */
 void ui_keyboard(struct ui *ui, const char *prefix, struct rect r, const char *del_label,
                  const char *space_label);
+/* Keyboards per script (ui_keypad.c): Danish (Latin), Ukrainian (Cyrillic),
+ * Arabic and Persian. ui_layout_for gives a language's (Latin when its
+ * script has none). ui_keyboard_layout is ui_keyboard in layout, with a key
+ * "<prefix>.key.switch", labelled with other's letters, when other differs. */
+enum ui_layout { UI_LAYOUT_LATIN, UI_LAYOUT_UKRAINIAN, UI_LAYOUT_ARABIC, UI_LAYOUT_PERSIAN };
+enum ui_layout ui_layout_for(const char *lang);
+void ui_keyboard_layout(struct ui *ui, const char *prefix, struct rect r, enum ui_layout layout,
+                        enum ui_layout other, const char *del_label, const char *space_label);
 /* Progress dots: current of total (1-based). */
 void ui_dots(struct ui *ui, struct rect r, int current, int total, const char *text);
 /* A scrolling list: calls item(i, rect) for the visible items; item rects
