@@ -373,6 +373,36 @@ def test_language_rows():
             check_text_in_buttons(os.path.join(shots, "home.png"), "da", size, widgets)
 
 
+def test_nav_labels():
+    """The way home, back and begin on the survey's first question and
+    intro, in every language on a 7" panel: one line each, inside its
+    button (Ukrainian labels overflowed theirs)."""
+    size = (800, 480)
+    u = min(size) / 100.0
+    px = lambda units: int(math.floor(units * u + 0.5))  # ui_px (lroundf)
+    for code in LANGS:
+        for step, ids in ((["tap home.survey"], ("nav.home", "survey.start")),
+                          (["tap home.survey", "tap survey.start"], ("nav.home", "nav.back"))):
+            shots = tempfile.mkdtemp(prefix="shots-", dir=TMP)
+            r = kiosk(["lang " + code] + step + ["shot s"], size=size, shots=shots, dump=True)
+            if not check(r.returncode == 0, "%s %s: %s" % (code, step, r.stderr)):
+                continue
+            widgets = parse_dump(r.stdout)
+            for wid in ids:
+                wd = widgets.get(wid)
+                if not check(wd is not None, "%s: %s is on screen" % (code, wid)):
+                    continue
+                pad = px(1.5) + 2
+                t = ink(os.path.join(shots, "s.png"), wd["x"] + pad, wd["y"] + 2,
+                        wd["w"] - 2 * pad, wd["h"] - 4)
+                if check(t is not None, "%s: %s shows %r" % (code, wid, wd["text"])):
+                    check(t["lines"] == 1 and t["x"] > wd["x"] + pad and
+                          t["x"] + t["w"] < wd["x"] + wd["w"] - pad,
+                          "%s: %s (%r) is one line inside its button (%d lines, ink %d..%d, "
+                          "button %d..%d)" % (code, wid, wd["text"], t["lines"], t["x"],
+                                              t["x"] + t["w"], wd["x"], wd["x"] + wd["w"]))
+
+
 def test_layout():
     inches = 16  # the default of screen_inches
     small = new_data(screen_inches=10)
@@ -474,7 +504,7 @@ def test_idle():
             "expect-gone idle.more",
             "expect-text Velkommen"], "the countdown")
 
-    # "No, start over" goes home in Danish at once.
+    # "No, I'm done" goes home in Danish at once.
     passes(["lang uk", "wait 46000", "expect idle.restart", "tap idle.restart",
             "expect-gone idle.more", "expect-text Velkommen",
             "expect-no-text " + T("uk", "home.welcome")], "start over")
@@ -675,7 +705,8 @@ def main():
         if not os.access(prog, os.X_OK):
             sys.exit("%s is not built" % prog)
     shutil.rmtree(KEEP, ignore_errors=True)
-    tests = [test_imgcmp, test_reference_images, test_layout, test_language_rows, test_idle,
+    tests = [test_imgcmp, test_reference_images, test_layout, test_language_rows,
+             test_nav_labels, test_idle,
              test_script_contract, test_warm, test_monkey]
     try:
         for t in tests:
