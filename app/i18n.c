@@ -220,13 +220,13 @@ enum plural { PLURAL_ZERO, PLURAL_ONE, PLURAL_TWO, PLURAL_FEW, PLURAL_MANY, PLUR
 
 static const char *const plural_names[PLURAL_N] = {"zero", "one", "two", "few", "many", "other"};
 
-/* one: n = 1 (da: "n = 1 or t != 0 and i = 0,1"; en: "i = 1 and v = 0"; so). */
+/* one: 1; other: the rest. */
 static enum plural plural_one_is_1(unsigned long n)
 {
     return n == 1 ? PLURAL_ONE : PLURAL_OTHER;
 }
 
-/* one: 0 and 1 (fa: "i = 0 or n = 1"; ti: "n = 0..1"). */
+/* one: 0 and 1; other: the rest. */
 static enum plural plural_one_is_0_1(unsigned long n)
 {
     return n <= 1 ? PLURAL_ONE : PLURAL_OTHER;
@@ -266,13 +266,19 @@ static enum plural plural_ar(unsigned long n)
     return mod_in(n, 100, 11, 99) ? PLURAL_MANY : PLURAL_OTHER;
 }
 
+/* Language → rule, with the CLDR rule text each one implements. */
 static const struct plural_rule {
     const char *code;
     enum plural (*of)(unsigned long n);
 } plural_rules[] = {
-    {"da", plural_one_is_1}, {"en", plural_one_is_1},   {"so", plural_one_is_1},
-    {"fa", plural_one_is_0_1}, {"ti", plural_one_is_0_1}, {"pl", plural_pl},
-    {"uk", plural_uk},       {"ar", plural_ar},
+    {"da", plural_one_is_1},   /* one: n = 1 or t != 0 and i = 0,1 */
+    {"en", plural_one_is_1},   /* one: i = 1 and v = 0 */
+    {"so", plural_one_is_1},   /* one: n = 1 */
+    {"fa", plural_one_is_0_1}, /* one: i = 0 or n = 1 */
+    {"ti", plural_one_is_0_1}, /* one: n = 0..1 */
+    {"pl", plural_pl},         /* one, few, many (other: fractions) */
+    {"uk", plural_uk},         /* one, few, many (other: fractions) */
+    {"ar", plural_ar},         /* zero, one, two, few, many, other */
 };
 
 /* A language without a rule here (a new file) has "other" only, as CLDR's root. */
@@ -384,6 +390,18 @@ static int check_family(const struct lang *l, const char *base, size_t len, stru
     return gaps;
 }
 
+/* A form l's rule never gives (a typo, or a rule missing from the table). */
+static int report_unused(const struct lang *l, const char *key, unsigned needs,
+                         struct buf *report)
+{
+    buf_printf(report, "%s.txt: %s is not a plural form of %s (it uses", l->code, key, l->code);
+    for (int c = 0; c < PLURAL_N; c++)
+        if (needs & 1u << c)
+            buf_printf(report, " %s", plural_names[c]);
+    buf_puts(report, ")\n");
+    return 1;
+}
+
 static bool exempt(const struct lang *l, const char *key)
 {
     return strcmp(l->code, "da") != 0 && strncmp(key, "staff.", 6) == 0;
@@ -418,15 +436,8 @@ int i18n_missing(struct buf *report)
             char bare[256];
             snprintf(bare, sizeof bare, "%.*s", (int)len, key);
             if (len && (has_forms(da, key, len) || lookup(da, bare))) {
-                if (cat != PLURAL_OTHER && !(needs & 1u << cat)) {
-                    buf_printf(report, "%s.txt: %s is not a plural form of %s (it uses", l->code,
-                               key, l->code);
-                    for (int c = 0; c < PLURAL_N; c++)
-                        if (needs & 1u << c)
-                            buf_printf(report, " %s", plural_names[c]);
-                    buf_puts(report, ")\n");
-                    gaps++;
-                }
+                if (cat != PLURAL_OTHER && !(needs & 1u << cat))
+                    gaps += report_unused(l, key, needs, report);
                 if (!has_forms(da, key, len) && first_form(l, key, len, cat))
                     gaps += check_family(l, key, len, report);
             } else if (!lookup(da, key) && !has_forms(da, key, strlen(key))) {
