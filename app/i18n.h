@@ -1,7 +1,8 @@
 /*
  * i18n.h — the words on screen, from one file per language under
  * assets/lang/ (`da.txt`, `en.txt`, …; keys shared). Adding a language is
- * adding a file. Lines are `key = value`; `\n` in a value is a line break;
+ * adding a file (and its CLDR plural rule to the table in i18n.c, if it
+ * counts otherwise than "other" for every number). Lines are `key = value`; `\n` in a value is a line break;
  * `#` starts a comment. Two special keys: `@name` (the language's name in
  * its own script) and `@dir` (`ltr` or `rtl`).
  *
