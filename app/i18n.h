@@ -2,9 +2,10 @@
  * i18n.h — the words on screen, from one file per language under
  * assets/lang/ (`da.txt`, `en.txt`, …; keys shared). Adding a language is
  * adding a file (and its CLDR plural rule to the table in i18n.c, if it
- * counts otherwise than "other" for every number). Lines are `key = value`; `\n` in a value is a line break;
- * `#` starts a comment. Two special keys: `@name` (the language's name in
- * its own script) and `@dir` (`ltr` or `rtl`).
+ * counts otherwise than "other" for every number). Lines are `key =
+ * value`; `\n` in a value is a line break; `#` starts a comment. Two special
+ * keys: `@name` (the language's name in its own script) and `@dir` (`ltr`
+ * or `rtl`).
  *
  * A key missing in a language shows the Danish text (never a blank); a key
  * missing in Danish too shows the key itself. i18n_missing() lists every
