@@ -82,6 +82,42 @@ void app_set_lang(struct app *a, const char *code)
     a->dirty = true;
 }
 
+int app_lang_buttons(struct app *a, struct ui *ui, struct rect band, int max_w, int gap)
+{
+    int n = a->n_langs, need = 0;
+    /* What a name needs: its width at the size ui_button gives a label of
+     * this height, inside a selected button's border and padding. */
+    struct text_style st = {ui_px(ui, band.h > ui_px(ui, 14) ? 4.4f : 3.4f), true, UI_TEXT};
+    int border = ui_px(ui, 0.6f) < 2 ? 2 : ui_px(ui, 0.6f);
+    for (int i = 0; i < n; i++) {
+        const char *name = i18n_get(a->langs[i], "@name");
+        int w = text_width(name, &st, ui_text_rtl(ui, name)) + 2 * (border + ui_px(ui, 1.5f)) +
+                ui_px(ui, 1);
+        need = w > need ? w : need;
+    }
+    /* The fewest rows where each button has room for the longest name; a
+     * button is max_w wide, or wider when a name needs it. */
+    int per = n;
+    while (per > 1 && (band.w - (per - 1) * gap) / per < need)
+        per--;
+    int rows = (n + per - 1) / per;
+    per = (n + rows - 1) / rows; /* rows as even as they come: 4 + 4, not 5 + 3 */
+    int room = (band.w - (per - 1) * gap) / per;
+    int w = need > max_w ? need : max_w;
+    w = w < room ? w : room;
+    int top = band.y - (rows - 1) * (band.h + gap);
+    for (int i = 0; i < n; i++) {
+        int row = i / per, in_row = row == rows - 1 ? n - row * per : per;
+        int x = band.x + (band.w - (in_row * w + (in_row - 1) * gap)) / 2 + (i % per) * (w + gap);
+        char id[UI_ID_MAX];
+        snprintf(id, sizeof id, "home.lang.%s", a->langs[i]);
+        ui_button(ui, id, (struct rect){x, top + row * (band.h + gap), w, band.h},
+                  i18n_get(a->langs[i], "@name"), NULL,
+                  strcmp(a->langs[i], a->lang) == 0 ? BTN_SELECTED : BTN_SECONDARY);
+    }
+    return top;
+}
+
 static void arm_idle(struct app *a);
 
 void app_go(struct app *a, const struct screen *s)

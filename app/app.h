@@ -112,6 +112,12 @@ bool app_busy(const struct app *a);
 void app_deinit(struct app *a);
 void app_go(struct app *a, const struct screen *s);
 void app_set_lang(struct app *a, const char *code);
+/* The language choice: a button per offered language (id home.lang.<code>,
+ * the language's own name), the current one selected. Equal buttons of at
+ * most max_w, in rows centred across band and stacked upwards from band
+ * (the bottom row): as many rows as it takes for every name to fit on one
+ * line at the button's text size. Returns the y of the top row. */
+int app_lang_buttons(struct app *a, struct ui *ui, struct rect band, int max_w, int gap);
 
 /* Input, in window pixels at loop time `now`. They change state and mark
  * what changed; they never draw. Hit testing uses the widgets of the frame

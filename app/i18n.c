@@ -1,6 +1,8 @@
 /*
  * i18n.c — translation files; see i18n.h. Each language is a sorted array
- * of key/value pairs, looked up by binary search.
+ * of key/value pairs, looked up by binary search. Counted texts come in
+ * plural families (KEY.one, KEY.few, …), chosen by the CLDR rule of the
+ * language: the table below i18n_rtl().
  */
 #define _GNU_SOURCE
 #include "i18n.h"
@@ -209,16 +211,200 @@ static const char *substitute(const char *v, const char *mark, const char *text,
     return out->data;
 }
 
+/* Plural categories, by the cardinal rules of the Unicode CLDR
+ * (https://www.unicode.org/cldr/charts/latest/supplemental/language_plural_rules.html,
+ * common/supplemental/plurals.xml). The kiosk counts whole things only, so
+ * each rule below is the CLDR rule for integers (v = 0, i = n); the
+ * fraction-only categories (Polish and Ukrainian "other") never occur. */
+enum plural { PLURAL_ZERO, PLURAL_ONE, PLURAL_TWO, PLURAL_FEW, PLURAL_MANY, PLURAL_OTHER, PLURAL_N };
+
+static const char *const plural_names[PLURAL_N] = {"zero", "one", "two", "few", "many", "other"};
+
+/* one: 1; other: the rest. */
+static enum plural plural_one_is_1(unsigned long n)
+{
+    return n == 1 ? PLURAL_ONE : PLURAL_OTHER;
+}
+
+/* one: 0 and 1; other: the rest. */
+static enum plural plural_one_is_0_1(unsigned long n)
+{
+    return n <= 1 ? PLURAL_ONE : PLURAL_OTHER;
+}
+
+static bool mod_in(unsigned long n, unsigned long m, unsigned long lo, unsigned long hi)
+{
+    return n % m >= lo && n % m <= hi;
+}
+
+/* pl: one "i = 1 and v = 0"; few "v = 0 and i % 10 = 2..4 and i % 100 !=
+ * 12..14"; many: every other integer. */
+static enum plural plural_pl(unsigned long n)
+{
+    if (n == 1)
+        return PLURAL_ONE;
+    return mod_in(n, 10, 2, 4) && !mod_in(n, 100, 12, 14) ? PLURAL_FEW : PLURAL_MANY;
+}
+
+/* uk: one "v = 0 and i % 10 = 1 and i % 100 != 11"; few as pl; many: every
+ * other integer (0, 5..20, 25..30, …, 111). */
+static enum plural plural_uk(unsigned long n)
+{
+    if (n % 10 == 1 && n % 100 != 11)
+        return PLURAL_ONE;
+    return mod_in(n, 10, 2, 4) && !mod_in(n, 100, 12, 14) ? PLURAL_FEW : PLURAL_MANY;
+}
+
+/* ar: zero "n = 0"; one "n = 1"; two "n = 2"; few "n % 100 = 3..10"; many
+ * "n % 100 = 11..99"; other: 100..102, 200..202, …, 1000. */
+static enum plural plural_ar(unsigned long n)
+{
+    if (n <= 2)
+        return (enum plural)n; /* PLURAL_ZERO, PLURAL_ONE, PLURAL_TWO */
+    if (mod_in(n, 100, 3, 10))
+        return PLURAL_FEW;
+    return mod_in(n, 100, 11, 99) ? PLURAL_MANY : PLURAL_OTHER;
+}
+
+/* Language → rule, with the CLDR rule text each one implements. */
+static const struct plural_rule {
+    const char *code;
+    enum plural (*of)(unsigned long n);
+} plural_rules[] = {
+    {"da", plural_one_is_1},   /* one: n = 1 or t != 0 and i = 0,1 */
+    {"en", plural_one_is_1},   /* one: i = 1 and v = 0 */
+    {"so", plural_one_is_1},   /* one: n = 1 */
+    {"fa", plural_one_is_0_1}, /* one: i = 0 or n = 1 */
+    {"ti", plural_one_is_0_1}, /* one: n = 0..1 */
+    {"pl", plural_pl},         /* one, few, many (other: fractions) */
+    {"uk", plural_uk},         /* one, few, many (other: fractions) */
+    {"ar", plural_ar},         /* zero, one, two, few, many, other */
+};
+
+/* A language without a rule here (a new file) has "other" only, as CLDR's root. */
+static enum plural plural_of(const char *code, long n)
+{
+    unsigned long u = n < 0 ? 0UL - (unsigned long)n : (unsigned long)n;
+    for (size_t i = 0; i < sizeof plural_rules / sizeof *plural_rules; i++)
+        if (strcmp(plural_rules[i].code, code) == 0)
+            return plural_rules[i].of(u);
+    return PLURAL_OTHER;
+}
+
+const char *i18n_plural(const char *code, long n)
+{
+    return plural_names[plural_of(code, n)];
+}
+
+/* The categories a language's rule gives some whole number: the forms its
+ * file must have. Every rule above shows all its categories below 1000. */
+static unsigned plural_needs(const char *code)
+{
+    unsigned mask = 0;
+    for (long n = 0; n < 1000; n++)
+        mask |= 1u << plural_of(code, n);
+    return mask;
+}
+
+/* KEY.<category> when key is a plural form: the length of KEY, else 0. */
+static size_t plural_base(const char *key, enum plural *cat)
+{
+    const char *dot = strrchr(key, '.');
+    for (int c = 0; dot && dot != key && c < PLURAL_N; c++)
+        if (strcmp(dot + 1, plural_names[c]) == 0) {
+            *cat = (enum plural)c;
+            return (size_t)(dot - key);
+        }
+    return 0;
+}
+
+static const char *lookup_form(const struct lang *l, const char *key, size_t key_len,
+                               enum plural cat)
+{
+    char k[256];
+    if (snprintf(k, sizeof k, "%.*s.%s", (int)key_len, key, plural_names[cat]) >= (int)sizeof k)
+        return NULL;
+    const char *v = lookup(l, k);
+    return v && *v ? v : NULL;
+}
+
+/* KEY.<category of n>, else KEY.other, else KEY itself. */
+static const char *plural_text(const struct lang *l, const char *key, long n)
+{
+    size_t len = strlen(key);
+    const char *v = lookup_form(l, key, len, plural_of(l->code, n));
+    if (!v)
+        v = lookup_form(l, key, len, PLURAL_OTHER);
+    if (!v)
+        v = lookup(l, key);
+    return v && *v ? v : NULL;
+}
+
 const char *i18n_fmt(const char *code, const char *key, long n, struct buf *out)
 {
+    const struct lang *l = find(code), *da = find("da");
+    const char *v = l ? plural_text(l, key, n) : NULL;
+    if (!v && da)
+        v = plural_text(da, key, n); /* Danish, in Danish's own category of n */
     char num[24];
     snprintf(num, sizeof num, "%ld", n);
-    return substitute(i18n_get(code, key), "{n}", num, out);
+    return substitute(v ? v : key, "{n}", num, out);
 }
 
 const char *i18n_fmt_text(const char *code, const char *key, const char *text, struct buf *out)
 {
     return substitute(i18n_get(code, key), "{t}", text, out);
+}
+
+static bool has_forms(const struct lang *l, const char *base, size_t len)
+{
+    for (int c = 0; c < PLURAL_N; c++)
+        if (lookup_form(l, base, len, (enum plural)c))
+            return true;
+    return false;
+}
+
+/* True for the first form of its family in l (so a family is checked once). */
+static bool first_form(const struct lang *l, const char *base, size_t len, enum plural cat)
+{
+    for (int c = 0; c < (int)cat; c++)
+        if (lookup_form(l, base, len, (enum plural)c))
+            return false;
+    return true;
+}
+
+/* A plural family in l has every form l's rule needs; "other" may be the
+ * bare key. */
+static int check_family(const struct lang *l, const char *base, size_t len, struct buf *report)
+{
+    unsigned needs = plural_needs(l->code);
+    int gaps = 0;
+    char bare[256];
+    snprintf(bare, sizeof bare, "%.*s", (int)len, base);
+    for (int c = 0; c < PLURAL_N; c++)
+        if ((needs & 1u << c) && !lookup_form(l, base, len, (enum plural)c) &&
+            !(c == PLURAL_OTHER && lookup(l, bare) && *lookup(l, bare))) {
+            buf_printf(report, "%s.txt: missing %s.%s\n", l->code, bare, plural_names[c]);
+            gaps++;
+        }
+    return gaps;
+}
+
+/* A form l's rule never gives (a typo, or a rule missing from the table). */
+static int report_unused(const struct lang *l, const char *key, unsigned needs,
+                         struct buf *report)
+{
+    buf_printf(report, "%s.txt: %s is not a plural form of %s (it uses", l->code, key, l->code);
+    for (int c = 0; c < PLURAL_N; c++)
+        if (needs & 1u << c)
+            buf_printf(report, " %s", plural_names[c]);
+    buf_puts(report, ")\n");
+    return 1;
+}
+
+static bool exempt(const struct lang *l, const char *key)
+{
+    return strcmp(l->code, "da") != 0 && strncmp(key, "staff.", 6) == 0;
 }
 
 int i18n_missing(struct buf *report)
@@ -229,17 +415,36 @@ int i18n_missing(struct buf *report)
         return 1;
     for (int i = 0; i < n_langs; i++) {
         const struct lang *l = &langs[i];
-        for (size_t j = 0; j < da->n; j++)
-            if (strncmp(da->pairs[j].key, "staff.", 6) != 0 &&
-                (!lookup(l, da->pairs[j].key) || !*lookup(l, da->pairs[j].key))) {
-                buf_printf(report, "%s.txt: missing %s\n", l->code, da->pairs[j].key);
+        unsigned needs = plural_needs(l->code);
+        enum plural cat;
+        for (size_t j = 0; j < da->n; j++) {
+            const char *key = da->pairs[j].key;
+            size_t len = plural_base(key, &cat);
+            if (exempt(l, key))
+                continue;
+            if (len) {
+                if (first_form(da, key, len, cat))
+                    gaps += check_family(l, key, len, report);
+            } else if (!has_forms(da, key, strlen(key)) && (!lookup(l, key) || !*lookup(l, key))) {
+                buf_printf(report, "%s.txt: missing %s\n", l->code, key);
                 gaps++;
             }
-        for (size_t j = 0; j < l->n; j++)
-            if (!lookup(da, l->pairs[j].key)) {
-                buf_printf(report, "%s.txt: %s is not in da.txt\n", l->code, l->pairs[j].key);
+        }
+        for (size_t j = 0; j < l->n; j++) {
+            const char *key = l->pairs[j].key;
+            size_t len = plural_base(key, &cat);
+            char bare[256];
+            snprintf(bare, sizeof bare, "%.*s", (int)len, key);
+            if (len && (has_forms(da, key, len) || lookup(da, bare))) {
+                if (cat != PLURAL_OTHER && !(needs & 1u << cat))
+                    gaps += report_unused(l, key, needs, report);
+                if (!has_forms(da, key, len) && first_form(l, key, len, cat))
+                    gaps += check_family(l, key, len, report);
+            } else if (!lookup(da, key) && !has_forms(da, key, strlen(key))) {
+                buf_printf(report, "%s.txt: %s is not in da.txt\n", l->code, key);
                 gaps++;
             }
+        }
     }
     return gaps;
 }

@@ -51,7 +51,7 @@ KIOSK = os.path.join(BUILD, "skranke")
 ADMIN = os.path.join(BUILD, "skranke-admin")
 IMGCMP = os.path.join(BUILD, "imgcmp")
 REFS = os.path.join(SOURCE, "tests", "ref_imgs")
-LANGS = ["da", "en", "uk", "ar"]
+LANGS = ["da", "en", "uk", "ar", "fa", "pl", "so", "ti"]  # every shipped language
 SIZES = [(1920, 1080), (1280, 800), (1080, 1920)]
 UPDATE = os.environ.get("SKRANKE_UPDATE_REFS") == "1"
 MONKEY_STEPS = int(os.environ.get("SKRANKE_MONKEY_STEPS") or
@@ -102,6 +102,8 @@ TMP = tempfile.mkdtemp(prefix="skranke-kiosk-")
 
 
 def new_data(**config):
+    """A fresh store; it offers every language unless config says otherwise."""
+    config.setdefault("languages", ",".join(LANGS))
     data = tempfile.mkdtemp(prefix="data-", dir=TMP)
     os.rmdir(data)
     r = subprocess.run([ADMIN, "--data", data, "init", "--site", "jobcenter-slagelse"], env=ENV,
@@ -329,6 +331,78 @@ def overlap(a, b):
         a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]
 
 
+RTL = ("ar", "fa")
+
+
+def lang_order(widgets, code):
+    """The offered languages as a reader meets them: rows top to bottom,
+    each from its start (the right in right-to-left)."""
+    langs = [c for c in LANGS if "home.lang." + c in widgets]
+    side = -1 if code in RTL else 1
+    return sorted(langs, key=lambda c: (widgets["home.lang." + c]["y"],
+                                        side * widgets["home.lang." + c]["x"]))
+
+
+def test_language_rows():
+    """One to eight languages on offer, on a large and a 7" landscape
+    screen: every name on one line inside its button, nothing overlapping,
+    four or fewer in one row (as before), eight in two, never more."""
+    for n in range(1, len(LANGS) + 1):
+        data = new_data(languages=",".join(LANGS[:n]))
+        for size in ((1280, 800), (800, 480)):
+            where = "%d languages at %dx%d" % (n, size[0], size[1])
+            shots = tempfile.mkdtemp(prefix="shots-", dir=TMP)
+            r = kiosk(["shot home"], size=size, data=data, shots=shots, dump=True)
+            if not check(r.returncode == 0, "%s: %s" % (where, r.stderr)):
+                continue
+            widgets = parse_dump(r.stdout)
+            check(lang_order(widgets, "da") == LANGS[:n], "%s: the buttons are %s" %
+                  (where, lang_order(widgets, "da")))
+            rows = {widgets["home.lang." + c]["y"] for c in LANGS[:n]
+                    if "home.lang." + c in widgets}
+            check(len(rows) == 1 if n <= 4 else len(rows) == 2 if n == 8 else len(rows) <= 2,
+                  "%s: %d rows" % (where, len(rows)))
+            for wd in widgets.values():
+                check(wd["x"] >= 0 and wd["y"] >= 0 and wd["x"] + wd["w"] <= size[0] and
+                      wd["y"] + wd["h"] <= size[1], "%s: %s lies inside the window" %
+                      (where, wd["id"]))
+            touch = [wd for wd in widgets.values() if wd["kind"] == "button"]
+            for i, a in enumerate(touch):
+                for b in touch[i + 1:]:
+                    check(not overlap(a, b), "%s: %s and %s overlap" % (where, a["id"], b["id"]))
+            check_text_in_buttons(os.path.join(shots, "home.png"), "da", size, widgets)
+
+
+def test_nav_labels():
+    """The way home, back and begin on the survey's first question and
+    intro, in every language on a 7" panel: one line each, inside its
+    button (Ukrainian labels overflowed theirs)."""
+    size = (800, 480)
+    u = min(size) / 100.0
+    px = lambda units: int(math.floor(units * u + 0.5))  # ui_px (lroundf)
+    for code in LANGS:
+        for step, ids in ((["tap home.survey"], ("nav.home", "survey.start")),
+                          (["tap home.survey", "tap survey.start"], ("nav.home", "nav.back"))):
+            shots = tempfile.mkdtemp(prefix="shots-", dir=TMP)
+            r = kiosk(["lang " + code] + step + ["shot s"], size=size, shots=shots, dump=True)
+            if not check(r.returncode == 0, "%s %s: %s" % (code, step, r.stderr)):
+                continue
+            widgets = parse_dump(r.stdout)
+            for wid in ids:
+                wd = widgets.get(wid)
+                if not check(wd is not None, "%s: %s is on screen" % (code, wid)):
+                    continue
+                pad = px(1.5) + 2
+                t = ink(os.path.join(shots, "s.png"), wd["x"] + pad, wd["y"] + 2,
+                        wd["w"] - 2 * pad, wd["h"] - 4)
+                if check(t is not None, "%s: %s shows %r" % (code, wid, wd["text"])):
+                    check(t["lines"] == 1 and t["x"] > wd["x"] + pad and
+                          t["x"] + t["w"] < wd["x"] + wd["w"] - pad,
+                          "%s: %s (%r) is one line inside its button (%d lines, ink %d..%d, "
+                          "button %d..%d)" % (code, wid, wd["text"], t["lines"], t["x"],
+                                              t["x"] + t["w"], wd["x"], wd["x"] + wd["w"]))
+
+
 def test_layout():
     inches = 16  # the default of screen_inches
     small = new_data(screen_inches=10)
@@ -360,14 +434,10 @@ def test_layout():
             for i, a in enumerate(touch):
                 for b in touch[i + 1:]:
                     check(not overlap(a, b), "%s: %s and %s overlap" % (where, a["id"], b["id"]))
-            langs = [c for c in LANGS if "home.lang." + c in widgets]
-            order = sorted(langs, key=lambda c: widgets["home.lang." + c]["x"])
-            if code == "ar":
-                check(order == list(reversed(LANGS)),
-                      "%s: the language row reads right to left: %s" % (where, order))
-            else:
-                check(order == LANGS, "%s: the language row reads left to right: %s" %
-                      (where, order))
+            check(lang_order(widgets, code) == LANGS,
+                  "%s: the languages read in their order, row by row, %s: %s" %
+                  (where, "right to left" if code in RTL else "left to right",
+                   lang_order(widgets, code)))
         # Right to left mirrors every rectangle of the layout.
         da, ar = dumps["da"], dumps["ar"]
         for wid, a in da.items():
@@ -414,7 +484,8 @@ def test_idle():
             "wait 600000", "expect-gone idle.more"], "no prompt at rest")
 
     # The countdown, in English: 15 s right after it appears, 5 s ten seconds later.
-    body = lambda n: T("en", "idle.body").replace("{n}", str(n))
+    # English counts one second, and more seconds (CLDR: one is 1).
+    body = lambda n: T("en", "idle.body." + ("one" if n == 1 else "other")).replace("{n}", str(n))
     passes(["lang en",
             "wait 45000",
             "expect idle.more",
@@ -428,11 +499,12 @@ def test_idle():
             "expect-no-text " + body(6),
             "wait 4000",
             "expect-text " + body(1),
+            "expect-text The screen starts over in 1 second.",
             "wait 1000",
             "expect-gone idle.more",
             "expect-text Velkommen"], "the countdown")
 
-    # "No, start over" goes home in Danish at once.
+    # "No, I'm done" goes home in Danish at once.
     passes(["lang uk", "wait 46000", "expect idle.restart", "tap idle.restart",
             "expect-gone idle.more", "expect-text Velkommen",
             "expect-no-text " + T("uk", "home.welcome")], "start over")
@@ -633,8 +705,9 @@ def main():
         if not os.access(prog, os.X_OK):
             sys.exit("%s is not built" % prog)
     shutil.rmtree(KEEP, ignore_errors=True)
-    tests = [test_imgcmp, test_reference_images, test_layout, test_idle, test_script_contract,
-             test_warm, test_monkey]
+    tests = [test_imgcmp, test_reference_images, test_layout, test_language_rows,
+             test_nav_labels, test_idle,
+             test_script_contract, test_warm, test_monkey]
     try:
         for t in tests:
             start = time.monotonic()

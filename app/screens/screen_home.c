@@ -1,6 +1,7 @@
 /*
- * screen_home.c — the start screen: three large choices, the language row
- * (each language named in its own script, no flags), the site's name and
+ * screen_home.c — the start screen: three large choices, the language
+ * buttons (each language named in its own script, no flags; in one row or,
+ * for many languages, more: app_lang_buttons), the site's name and
  * the time. Landscape puts the choices side by side, portrait stacks them.
  * The staff entry is a long press on the top corner (home.staff); it draws
  * nothing.
@@ -37,9 +38,12 @@ static void draw(struct app *a, struct ui *ui)
     static const char *const ids[3] = {"home.checkin", "home.survey", "home.jobs"};
     static const char *const keys[3] = {"home.checkin", "home.survey", "home.jobs"};
     static const char *const subs[3] = {"home.checkin.sub", "home.survey.sub", "home.jobs.sub"};
-    int lang_h = ui_px(ui, 11), top = wy + ui_px(ui, 13);
-    int bottom = H - m - lang_h - ui_px(ui, portrait ? 10 : 5);
-    int gap = ui_px(ui, 2.5f);
+    /* Languages, in the order the settings offer them: one row, or more
+     * when the names would not fit (eight do not in one row). */
+    int gap = ui_px(ui, 2.5f), lang_h = ui_px(ui, 11), top = wy + ui_px(ui, 13);
+    int lang_top = app_lang_buttons(a, ui, (struct rect){m, H - m - lang_h, W - 2 * m, lang_h},
+                                    ui_px(ui, portrait ? 22 : 26), gap);
+    int bottom = lang_top - ui_px(ui, portrait ? 10 : 5);
     for (int i = 0; i < 3; i++) {
         struct rect r;
         if (portrait) {
@@ -50,22 +54,6 @@ static void draw(struct app *a, struct ui *ui)
             r = (struct rect){m + i * (w + gap), top, w, bottom - top};
         }
         ui_button(ui, ids[i], r, T(a, keys[i]), T(a, subs[i]), BTN_PRIMARY);
-    }
-
-    /* Languages, in the order the settings offer them. */
-    int n = a->n_langs, lw = ui_px(ui, portrait ? 22 : 26);
-    int total = n * lw + (n - 1) * gap;
-    if (total > W - 2 * m) {
-        lw = (W - 2 * m - (n - 1) * gap) / n;
-        total = W - 2 * m;
-    }
-    int x = (W - total) / 2, y = H - m - lang_h;
-    for (int i = 0; i < n; i++) {
-        char id[UI_ID_MAX];
-        snprintf(id, sizeof id, "home.lang.%s", a->langs[i]);
-        bool current = strcmp(a->langs[i], a->lang) == 0;
-        ui_button(ui, id, (struct rect){x + i * (lw + gap), y, lw, lang_h},
-                  i18n_get(a->langs[i], "@name"), NULL, current ? BTN_SELECTED : BTN_SECONDARY);
     }
 }
 
