@@ -3,8 +3,9 @@
  *
  * Import reads `skranke.jobs/1` and `skranke.schedule/1` or `/2` (texts
  * per language; see batch_parse.c) with the streaming JSON reader in two
- * passes: the first checks the syntax of the whole file and reads the top-level fields (so `format` may come anywhere), the second
- * validates every record and hands it to a sink. The store's sink writes
+ * passes: the first checks the syntax of the whole file and reads the
+ * top-level fields (so `format` may come anywhere), the second validates
+ * every record and hands it to a sink. The store's sink writes
  * them in one transaction that commits only when the whole file was good:
  * a refused batch changes nothing.
  *
