@@ -258,6 +258,16 @@ static const struct {
       "ምውህሃድ"}},
 };
 
+/* The kiosk's own translation of the Danish item da in store_langs[lang],
+ * or da itself. */
+static const char *glossary_text(const char *da, int lang)
+{
+    for (size_t g = 0; g < sizeof glossary / sizeof *glossary; g++)
+        if (strcmp(da, glossary[g].da) == 0)
+            return glossary[g].tr[lang - 1];
+    return da;
+}
+
 /* The key of the list a label setting belongs to ("errands" for
  * "errands.uk") into base, and the language's index; false for any other
  * key. */
@@ -409,13 +419,8 @@ static int default_labels(struct store *s, MDB_txn *txn, const char *key, struct
     split_items(list.data, items, n);
     buf_clear(out);
     buf_puts(out, "");
-    for (int i = 0; i < n; i++) {
-        const char *text = items[i];
-        for (size_t g = 0; g < sizeof glossary / sizeof *glossary; g++)
-            if (strcmp(text, glossary[g].da) == 0)
-                text = glossary[g].tr[lang - 1];
-        buf_printf(out, "%s%s", i ? "," : "", text);
-    }
+    for (int i = 0; i < n; i++)
+        buf_printf(out, "%s%s", i ? "," : "", glossary_text(items[i], lang));
     free(items);
     buf_free(&list);
     return rc;
@@ -551,10 +556,7 @@ static int follow_labels(struct store *s, MDB_txn *txn, const struct many_ctx *c
             continue; /* check_labels will say so */
         buf_clear(&out);
         for (int j = 0; j < n_now; j++) {
-            const char *text = now[j];
-            for (size_t g = 0; g < sizeof glossary / sizeof *glossary; g++)
-                if (strcmp(text, glossary[g].da) == 0)
-                    text = glossary[g].tr[l - 1];
+            const char *text = glossary_text(now[j], l);
             for (int k = 0; k < n_was; k++)
                 if (strcmp(now[j], was[k]) == 0)
                     text = label[k];

@@ -639,14 +639,14 @@ struct sched_ctx {
 static void list_translations(struct buf *b, bool json, const char *const *names,
                               const struct store_tr *const *tr, size_t n)
 {
-    int any = 0;
+    bool any = false, first = true;
     for (size_t f = 0; f < n; f++)
-        any += store_tr_count(tr[f]);
+        any = any || store_tr_count(tr[f]);
     if (!any)
         return;
     if (!json) {
         buf_puts(b, "  [also");
-        for (int l = 1, first = 1; l < STORE_LANGS; l++) {
+        for (int l = 1; l < STORE_LANGS; l++) {
             bool has = false;
             for (size_t f = 0; f < n; f++)
                 has = has || tr[f]->text[l][0];
@@ -658,15 +658,16 @@ static void list_translations(struct buf *b, bool json, const char *const *names
         return;
     }
     buf_puts(b, ",\"translations\":{");
-    for (size_t f = 0, first_f = 1; f < n; f++) {
+    for (size_t f = 0; f < n; f++) {
         if (!store_tr_count(tr[f]))
             continue;
-        buf_printf(b, "%s\"%s\":{", first_f ? "" : ",", names[f]);
-        first_f = 0;
-        for (int l = 1, first = 1; l < STORE_LANGS; l++)
+        buf_printf(b, "%s\"%s\":{", first ? "" : ",", names[f]);
+        first = false;
+        bool first_lang = true;
+        for (int l = 1; l < STORE_LANGS; l++)
             if (tr[f]->text[l][0]) {
-                json_field(b, store_langs[l], tr[f]->text[l], first);
-                first = 0;
+                json_field(b, store_langs[l], tr[f]->text[l], first_lang);
+                first_lang = false;
             }
         buf_putc(b, '}');
     }
