@@ -467,16 +467,14 @@ static int read_translations(struct parser *p, const char *fpath, size_t i, stru
         int kline, kcol, rc = next_key(p, &key, &klen, &kline, &kcol);
         if (rc || !key)
             return rc ? rc : seen[0] ? 0 : missing_danish(p, oline, ocol, fpath);
-        char code[16];
-        int lang = klen < sizeof code ? store_lang_index(key) : -1;
+        int lang = store_lang_index(key);
         if (lang < 0) {
             list_langs(langs, sizeof langs);
             return refuse(p, kline, kcol, fpath,
                           "\"%.20s\" is not a language code a text may be given in (%s)", key,
                           langs);
         }
-        snprintf(code, sizeof code, "%s", key);
-        snprintf(tpath, sizeof tpath, "%s.%s", fpath, code);
+        snprintf(tpath, sizeof tpath, "%s.%s", fpath, key);
         if (seen[lang])
             return refuse(p, kline, kcol, tpath, "the language appears twice");
         seen[lang] = true;
