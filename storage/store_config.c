@@ -241,7 +241,7 @@ static const struct {
 } glossary[] = {
     {"Ledighed",
      {"Unemployment", "Безробіття", "البطالة", "بیکاری", "Bezrobocie", "Shaqo la'aan",
-      "ስራሕ ኣጥነት"}},
+      "ስራሕ ኣልቦነት"}},
     {"Sygedagpenge",
      {"Sickness benefit", "Лікарняні", "إعانة المرض", "کمک مالی بیماری", "Zasiłek chorobowy",
       "Lacagta jirrada", "ናይ ሕማም ደገፍ"}},

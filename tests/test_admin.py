@@ -891,7 +891,7 @@ ERRAND_LABELS = {
     "fa": "بیکاری,کمک مالی بیماری,موارد دیگر",
     "pl": "Bezrobocie,Zasiłek chorobowy,Inne",
     "so": "Shaqo la'aan,Lacagta jirrada,Wax kale",
-    "ti": "ስራሕ ኣጥነት,ናይ ሕማም ደገፍ,ካልእ",
+    "ti": "ስራሕ ኣልቦነት,ናይ ሕማም ደገፍ,ካልእ",
 }
 
 
