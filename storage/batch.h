@@ -1,10 +1,11 @@
 /*
  * batch.h — batch files in and out (FORMATS.md sections 1, 2 and 4).
  *
- * Import reads `skranke.jobs/1` and `skranke.schedule/1` with the streaming
- * JSON reader in two passes: the first checks the syntax of the whole file
- * and reads the top-level fields (so `format` may come anywhere), the second
- * validates every record and hands it to a sink. The store's sink writes
+ * Import reads `skranke.jobs/1` and `skranke.schedule/1` or `/2` (texts
+ * per language; see batch_parse.c) with the streaming JSON reader in two
+ * passes: the first checks the syntax of the whole file and reads the
+ * top-level fields (so `format` may come anywhere), the second validates
+ * every record and hands it to a sink. The store's sink writes
  * them in one transaction that commits only when the whole file was good:
  * a refused batch changes nothing.
  *
@@ -33,6 +34,7 @@ enum batch_kind { BATCH_JOBS = 1, BATCH_SCHEDULE };
 
 struct batch_header {
     enum batch_kind kind;
+    int version; /* of the format: skranke.schedule/2 is 2 */
     char batch_id[129];
     time_t generated_at;
     char source[STORE_TEXT_MAX + 1]; /* jobs */
@@ -117,6 +119,12 @@ int batch_verify(const char *dir, struct buf *err);
 /* Like batch_verify, after checking manifest.json.minisig against the public
  * key file pubkey_path. */
 int batch_verify_signed(const char *dir, const char *pubkey_path, struct buf *err);
+
+/* Why text s may not be shown to citizens (a bidi control character, or
+ * something that looks like a CPR number), as a batch of the schedule would
+ * refuse it; NULL when it may. For texts that do not come in a batch, such
+ * as per-language labels in the settings. */
+const char *batch_text_refusal(const char *s);
 
 /* Escapes one CSV cell (FORMATS.md: ';' separated, quoted when needed). */
 void csv_cell(struct buf *b, const char *s);

@@ -252,6 +252,7 @@ int batch_import_file_opts(struct store *s, const char *path, const struct batch
                            struct import_result *res, struct buf *err)
 {
     buf_clear(err);
+    memset(res, 0, sizeof *res); /* a refusal before the parse says nothing "older" */
     /* Not through a link, not blocking on a FIFO or device, and bounded by
      * its size before a byte is read. */
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);

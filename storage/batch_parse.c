@@ -7,6 +7,12 @@
  * set that remembers where each id was first seen, so the message can say
  * which two records clash.
  *
+ * In `skranke.schedule/2` a citizen-facing text (an appointment's unit and
+ * place, a session's title and place) may instead be an object of language
+ * code → text; its "da" is required and becomes the record's own field, the
+ * others go into the record's translations. Every one of them passes the
+ * same checks as the Danish text.
+ *
  * Beyond the format, every text is screened for what must never reach a
  * public screen: bidi control characters (they make a text display as
  * something else) and anything that looks like a CPR number; `host` must be
@@ -15,6 +21,7 @@
 #define _GNU_SOURCE
 #include "batch.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +98,18 @@ static long idset_add(struct idset *s, const char *key, uint32_t index)
 
 /* ---- the parser ---- */
 
+/* One translation of a record's text, read by read_object: the field's
+ * index in its spec table, the language's in store_langs, the text in the
+ * arena. */
+struct tr_val {
+    size_t field;
+    int lang;
+    size_t off;
+    int line, col;
+};
+
+#define TR_MAX (2 * (STORE_LANGS - 1)) /* two translatable fields a record */
+
 struct parser {
     const struct batch_input *in;
     const struct batch_sink *sink;
@@ -99,6 +118,8 @@ struct parser {
     struct batch_header h;
     struct buf arena;
     struct idset ids, ids2;
+    struct tr_val tr[TR_MAX]; /* of the record being read */
+    size_t n_tr;
 };
 
 static int refuse(struct parser *p, int line, int col, const char *path, const char *fmt, ...)
@@ -159,7 +180,8 @@ struct field_spec {
     const char *name;
     bool required;
     enum field_kind kind;
-    size_t max; /* characters for texts, bytes for ids and urls */
+    size_t max;        /* characters for texts, bytes for ids and urls */
+    bool translatable; /* schedule/2: text or an object of language → text */
 };
 
 struct field_val {
@@ -243,6 +265,11 @@ static const char *forbidden_text(const char *s, enum batch_kind kind)
     if (looks_like_cpr(s, kind == BATCH_SCHEDULE))
         return "contains what looks like a CPR number; a batch must never carry one";
     return NULL;
+}
+
+const char *batch_text_refusal(const char *s)
+{
+    return forbidden_text(s, BATCH_SCHEDULE);
 }
 
 /* One code point of s at *i (valid UTF-8), advancing *i. */
@@ -396,32 +423,138 @@ static int check_field(struct parser *p, const char *prefix, const struct field_
 
 #undef PATH
 
+static void list_langs(char *out, size_t cap)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (int i = 0; i < STORE_LANGS && n < cap; i++)
+        n += (size_t)snprintf(out + n, cap - n, "%s%s", i ? ", " : "", store_langs[i]);
+}
+
+/* The next key of an object being read: *key (valid until the next token),
+ * its length and place; *key NULL at the object's end. Non-zero (a
+ * refusal) for anything else. */
+static int next_key(struct parser *p, const char **key, size_t *len, int *line, int *col)
+{
+    enum json_tok t = json_next(p->r);
+    *key = NULL;
+    if (t == JSON_OBJECT_END)
+        return 0;
+    if (t != JSON_KEY)
+        return syntax(p);
+    *key = json_text(p->r, len);
+    *line = json_line(p->r);
+    *col = json_col(p->r);
+    return 0;
+}
+
+static int missing_danish(struct parser *p, int line, int col, const char *fpath)
+{
+    return refuse(p, line, col, fpath,
+                  "the Danish text (\"da\") is missing; a text given per language needs it");
+}
+
+/* Reads a text given per language (its '{' already read) for field i: the
+ * Danish into *v, the others into p->tr. fpath names the field. */
+static int read_translations(struct parser *p, const char *fpath, size_t i, struct field_val *v)
+{
+    int oline = json_line(p->r), ocol = json_col(p->r);
+    bool seen[STORE_LANGS] = {false};
+    char tpath[192], langs[64];
+    for (;;) {
+        const char *key;
+        size_t klen;
+        int kline, kcol, rc = next_key(p, &key, &klen, &kline, &kcol);
+        if (rc || !key)
+            return rc ? rc : seen[0] ? 0 : missing_danish(p, oline, ocol, fpath);
+        int lang = store_lang_index(key);
+        if (lang < 0) {
+            list_langs(langs, sizeof langs);
+            return refuse(p, kline, kcol, fpath,
+                          "\"%.20s\" is not a language code a text may be given in (%s)", key,
+                          langs);
+        }
+        snprintf(tpath, sizeof tpath, "%s.%s", fpath, key);
+        if (seen[lang])
+            return refuse(p, kline, kcol, tpath, "the language appears twice");
+        seen[lang] = true;
+        enum json_tok t = json_next(p->r);
+        if (t == JSON_ERROR)
+            return syntax(p);
+        if (t != JSON_STRING)
+            return refuse(p, json_line(p->r), json_col(p->r), tpath,
+                          "must be text in quotes, found %s", json_tok_name(t));
+        size_t len;
+        const char *text = json_text(p->r, &len);
+        if (len > 65536)
+            return refuse(p, json_line(p->r), json_col(p->r), tpath, "is far too long");
+        size_t off = p->arena.len;
+        int line = json_line(p->r), col = json_col(p->r);
+        buf_put(&p->arena, text, len + 1);
+        if (lang == 0) {
+            *v = (struct field_val){true, off, line, col};
+        } else {
+            assert(p->n_tr < TR_MAX); /* two such fields, each language once */
+            p->tr[p->n_tr++] = (struct tr_val){i, lang, off, line, col};
+        }
+    }
+}
+
+/* Checks each translation read for the record like its Danish text; a
+ * translation may not be empty (leave the language out instead). */
+static int check_translations(struct parser *p, const char *path, const struct field_spec *specs)
+{
+    for (size_t k = 0; k < p->n_tr; k++) {
+        const struct tr_val *tv = &p->tr[k];
+        char name[64];
+        snprintf(name, sizeof name, "%s.%s", specs[tv->field].name, store_langs[tv->lang]);
+        struct field_spec spec = specs[tv->field];
+        spec.name = name;
+        spec.required = true;
+        struct field_val v = {true, tv->off, tv->line, tv->col};
+        int rc = check_field(p, path, &spec, &v);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* The translations read for field i of the record into tr. */
+static void take_translations(const struct parser *p, size_t i, struct store_tr *tr)
+{
+    for (size_t k = 0; k < p->n_tr; k++)
+        if (p->tr[k].field == i)
+            snprintf(tr->text[p->tr[k].lang], sizeof tr->text[0], "%s",
+                     p->arena.data + p->tr[k].off);
+}
+
 /* Reads the fields of an object (its '{' already read) into vals; skips
- * unknown fields; calls extra(key) for fields it should read itself. */
+ * unknown fields; calls extra(key) for fields it should read itself. In a
+ * schedule/2, a translatable field may be an object of language → text
+ * (see read_translations). */
 static int read_object(struct parser *p, const char *path, int line, int col,
                        const struct field_spec *specs, size_t n, struct field_val *vals,
                        int (*extra)(struct parser *, const char *key, void *), void *extra_ctx)
 {
     buf_clear(&p->arena);
     memset(vals, 0, n * sizeof *vals);
+    p->n_tr = 0;
     char fpath[160];
     for (;;) {
-        enum json_tok t = json_next(p->r);
-        if (t == JSON_OBJECT_END)
-            break;
-        if (t != JSON_KEY)
-            return syntax(p);
+        const char *key;
         size_t klen;
-        const char *key = json_text(p->r, &klen);
-        int kline = json_line(p->r), kcol = json_col(p->r);
+        int kline, kcol, krc = next_key(p, &key, &klen, &kline, &kcol);
+        if (krc)
+            return krc;
+        if (!key)
+            break;
         size_t i = 0;
         while (i < n && strcmp(specs[i].name, key) != 0)
             i++;
         if (i == n) {
             int rc = extra ? extra(p, key, extra_ctx) : 1;
             if (rc == 1) {
-                t = json_next(p->r);
-                if (!json_skip(p->r, t))
+                if (!json_skip(p->r, json_next(p->r)))
                     return syntax(p);
             } else if (rc) {
                 return rc;
@@ -432,16 +565,29 @@ static int read_object(struct parser *p, const char *path, int line, int col,
             snprintf(fpath, sizeof fpath, "%s.%s", path, specs[i].name);
             return refuse(p, kline, kcol, fpath, "the field appears twice");
         }
-        t = json_next(p->r);
+        enum json_tok t = json_next(p->r);
         if (t == JSON_ERROR)
             return syntax(p);
         if (t == JSON_NULL && !specs[i].required)
             continue;
+        bool per_lang = specs[i].translatable && p->h.version >= 2;
+        if (t == JSON_OBJECT && per_lang) {
+            snprintf(fpath, sizeof fpath, "%s.%s", path, specs[i].name);
+            int rc = read_translations(p, fpath, i, &vals[i]);
+            if (rc)
+                return rc;
+            continue;
+        }
         if (t != JSON_STRING) {
             int l = json_line(p->r), c = json_col(p->r);
             json_skip(p->r, t);
             snprintf(fpath, sizeof fpath, "%s.%s", path, specs[i].name);
-            return refuse(p, l, c, fpath, "must be text in quotes, found %s", json_tok_name(t));
+            const char *also =
+                per_lang ? " or an object of language → text ({\"da\": …, \"uk\": …})" : "";
+            if (t == JSON_OBJECT && specs[i].translatable)
+                also = " (a text per language needs the format skranke.schedule/2)";
+            return refuse(p, l, c, fpath, "must be text in quotes%s, found %s", also,
+                          json_tok_name(t));
         }
         size_t len;
         const char *s = json_text(p->r, &len);
@@ -466,7 +612,7 @@ static int read_object(struct parser *p, const char *path, int line, int col,
         if (rc)
             return rc;
     }
-    return 0;
+    return check_translations(p, path, specs);
 }
 
 /* ---- pass 1: the top level ---- */
@@ -573,10 +719,18 @@ static int pass1(struct parser *p)
     /* Now that the whole object is known: which format, then its fields. */
     const struct top_seen *f = &seen[0];
     if (f->count && f->tok == JSON_STRING && !f->too_long) {
-        if (strcmp(f->text, "skranke.jobs/1") == 0)
-            p->h.kind = BATCH_JOBS;
-        else if (strcmp(f->text, "skranke.schedule/1") == 0)
-            p->h.kind = BATCH_SCHEDULE;
+        static const struct {
+            const char *name;
+            enum batch_kind kind;
+            int version;
+        } formats[] = {{"skranke.jobs/1", BATCH_JOBS, 1},
+                       {"skranke.schedule/1", BATCH_SCHEDULE, 1},
+                       {"skranke.schedule/2", BATCH_SCHEDULE, 2}};
+        for (size_t i = 0; i < sizeof formats / sizeof *formats; i++)
+            if (strcmp(f->text, formats[i].name) == 0) {
+                p->h.kind = formats[i].kind;
+                p->h.version = formats[i].version;
+            }
     }
     for (size_t i = 0; i < N_TOP; i++) {
         const struct top_seen *s = &seen[i];
@@ -620,7 +774,7 @@ static int pass1(struct parser *p)
     } else if (p->h.kind != BATCH_JOBS) {
         return refuse(p, v[T_FORMAT].line, v[T_FORMAT].col, "format",
                       "\"%.60s\" is not a batch this kiosk reads "
-                      "(skranke.jobs/1 or skranke.schedule/1)",
+                      "(skranke.jobs/1, skranke.schedule/1 or skranke.schedule/2)",
                       fmt);
     }
     static const int need_jobs[] = {T_BATCH_ID, T_GENERATED_AT};
@@ -734,7 +888,7 @@ static int parse_job(struct parser *p, uint32_t index, int line, int col)
 
 static const struct field_spec appointment_fields[] = {
     {"code", true, F_CODE, 6},       {"time", true, F_TIME, 0},
-    {"unit", false, F_LINE, 100},    {"place", false, F_LINE, 100},
+    {"unit", false, F_LINE, 100, true}, {"place", false, F_LINE, 100, true},
     {"host", false, F_NAME, 60},
 };
 enum { A_CODE, A_TIME, A_UNIT, A_PLACE, A_HOST, A_N };
@@ -766,13 +920,15 @@ static int parse_appointment(struct parser *p, uint32_t index, int line, int col
     copy_field(a.unit, sizeof a.unit, val(p, &v[A_UNIT]));
     copy_field(a.place, sizeof a.place, val(p, &v[A_PLACE]));
     copy_field(a.host, sizeof a.host, val(p, &v[A_HOST]));
+    take_translations(p, A_UNIT, &a.unit_tr);
+    take_translations(p, A_PLACE, &a.place_tr);
     return p->sink->appointment ? p->sink->appointment(p->sink->ctx, &a, p->err) : 0;
 }
 
 static const struct field_spec session_fields[] = {
-    {"id", true, F_ID, 64},          {"title", true, F_LINE, 100},
+    {"id", true, F_ID, 64},          {"title", true, F_LINE, 100, true},
     {"start", true, F_TIME, 0},      {"end", false, F_TIME, 0},
-    {"place", false, F_LINE, 100},
+    {"place", false, F_LINE, 100, true},
 };
 enum { S_ID, S_TITLE, S_START, S_END, S_PLACE, S_N };
 
@@ -878,6 +1034,8 @@ static int parse_session(struct parser *p, uint32_t index, int line, int col)
     copy_field(s.start, sizeof s.start, val(p, &v[S_START]));
     copy_field(s.end, sizeof s.end, val(p, &v[S_END]));
     copy_field(s.place, sizeof s.place, val(p, &v[S_PLACE]));
+    take_translations(p, S_TITLE, &s.title_tr);
+    take_translations(p, S_PLACE, &s.place_tr);
     s.n_participants = parts.n;
     s.participants = (const char(*)[7])parts.codes;
     rc = p->sink->session ? p->sink->session(p->sink->ctx, &s, p->err) : 0;

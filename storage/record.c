@@ -8,6 +8,47 @@
 #include <string.h>
 
 #define V1 1
+#define V2 2
+
+/* The translations of one text: a count, then (language, text) pairs in
+ * the order of store_langs. Languages are written as codes, not indexes,
+ * so a later list of languages reads old records the same. */
+static void rec_tr(struct buf *b, const struct store_tr *tr)
+{
+    rec_u32(b, (uint32_t)store_tr_count(tr));
+    for (int i = 1; i < STORE_LANGS; i++)
+        if (tr->text[i][0]) {
+            rec_str(b, store_langs[i]);
+            rec_str(b, tr->text[i]);
+        }
+}
+
+/* Reads what rec_tr wrote: every language known, none twice, no Danish,
+ * no empty text. */
+static void rec_get_tr(struct rec_reader *r, struct store_tr *tr)
+{
+    uint32_t n = rec_get_u32(r);
+    if (n >= STORE_LANGS)
+        r->ok = false;
+    for (uint32_t k = 0; r->ok && k < n; k++) {
+        const char *lang = rec_get_str(r);
+        int i = lang ? store_lang_index(lang) : -1;
+        if (i <= 0 || tr->text[i][0]) {
+            r->ok = false;
+            return;
+        }
+        if (!rec_get_str_into(r, tr->text[i], sizeof tr->text[i]) || !tr->text[i][0])
+            r->ok = false;
+    }
+}
+
+/* Opens a record of either version; returns the version (0 when neither). */
+static int rec_open_v12(struct rec_reader *r, const void *data, size_t len, enum rec_type type)
+{
+    if (rec_open(r, data, len, type, V2))
+        return V2;
+    return rec_open(r, data, len, type, V1) ? V1 : 0;
+}
 
 void rec_begin(struct buf *b, enum rec_type type, uint8_t version)
 {
@@ -203,7 +244,7 @@ bool rec_decode_job(const void *data, size_t len, struct job *j)
 
 void rec_encode_appointment(struct buf *b, const struct appointment *a)
 {
-    rec_begin(b, REC_APPOINTMENT, V1);
+    rec_begin(b, REC_APPOINTMENT, V2);
     rec_str(b, a->site);
     rec_str(b, a->date);
     rec_str(b, a->code);
@@ -211,13 +252,15 @@ void rec_encode_appointment(struct buf *b, const struct appointment *a)
     rec_str(b, a->unit);
     rec_str(b, a->place);
     rec_str(b, a->host);
+    rec_tr(b, &a->unit_tr);
+    rec_tr(b, &a->place_tr);
 }
 
 bool rec_decode_appointment(const void *data, size_t len, struct appointment *a)
 {
     struct rec_reader r;
     memset(a, 0, sizeof *a);
-    rec_open(&r, data, len, REC_APPOINTMENT, V1);
+    int version = rec_open_v12(&r, data, len, REC_APPOINTMENT);
     GET_STR(&r, a->site);
     GET_STR(&r, a->date);
     GET_STR(&r, a->code);
@@ -225,14 +268,19 @@ bool rec_decode_appointment(const void *data, size_t len, struct appointment *a)
     GET_STR(&r, a->unit);
     GET_STR(&r, a->place);
     GET_STR(&r, a->host);
+    if (version == V2) {
+        rec_get_tr(&r, &a->unit_tr);
+        rec_get_tr(&r, &a->place_tr);
+    }
     return rec_close(&r);
 }
 
 /* Participants are stored as one block of 7-byte NUL-terminated codes, so
- * the decoded struct can point at them as an array. */
+ * the decoded struct can point at them as an array. Version 2 adds the
+ * translations of title and place before them. */
 void rec_encode_session(struct buf *b, const struct session *s)
 {
-    rec_begin(b, REC_SESSION, V1);
+    rec_begin(b, REC_SESSION, V2);
     rec_str(b, s->site);
     rec_str(b, s->date);
     rec_str(b, s->id);
@@ -240,6 +288,8 @@ void rec_encode_session(struct buf *b, const struct session *s)
     rec_str(b, s->start);
     rec_str(b, s->end);
     rec_str(b, s->place);
+    rec_tr(b, &s->title_tr);
+    rec_tr(b, &s->place_tr);
     rec_u32(b, (uint32_t)s->n_participants);
     buf_put(b, s->participants, s->n_participants * 7);
 }
@@ -248,7 +298,7 @@ bool rec_decode_session(const void *data, size_t len, struct session *s)
 {
     struct rec_reader r;
     memset(s, 0, sizeof *s);
-    rec_open(&r, data, len, REC_SESSION, V1);
+    int version = rec_open_v12(&r, data, len, REC_SESSION);
     GET_STR(&r, s->site);
     GET_STR(&r, s->date);
     GET_STR(&r, s->id);
@@ -256,6 +306,10 @@ bool rec_decode_session(const void *data, size_t len, struct session *s)
     GET_STR(&r, s->start);
     GET_STR(&r, s->end);
     GET_STR(&r, s->place);
+    if (version == V2) {
+        rec_get_tr(&r, &s->title_tr);
+        rec_get_tr(&r, &s->place_tr);
+    }
     uint32_t n = rec_get_u32(&r);
     if (!r.ok || n > STORE_PARTICIPANTS_MAX || (size_t)(r.end - r.p) != (size_t)n * 7)
         return false;

@@ -13,6 +13,11 @@
  *      (attempts logged by format 2 that never verified are dropped, and
  *      batches whose marking was cut short count as done with what was
  *      marked).
+ *   4  appointments and sessions may carry their texts in other languages
+ *      (skranke.schedule/2; record version 2). Nothing is rewritten:
+ *      version-1 records stay readable as they are. The number keeps an
+ *      older skranke, which cannot read the new records, from opening the
+ *      store (STORE_ENEWER) instead of failing on them later.
  * A store of an older version is migrated in the same transaction that
  * opens it; a newer one is refused.
  */
@@ -85,6 +90,30 @@ const char *job_kind_name(enum job_kind k)
     static const char *const names[] = {"",           "ordinary",   "flexjob", "apprentice",
                                         "paid_hours", "internship", "student"};
     return k <= JOB_KIND_STUDENT ? names[k] : "";
+}
+
+const char *const store_langs[STORE_LANGS] = {"da", "en", "uk", "ar", "fa", "pl", "so", "ti"};
+
+int store_lang_index(const char *code)
+{
+    for (int i = 0; i < STORE_LANGS; i++)
+        if (strcmp(code, store_langs[i]) == 0)
+            return i;
+    return -1;
+}
+
+const char *store_tr_pick(const struct store_tr *tr, const char *danish, const char *lang)
+{
+    int i = lang ? store_lang_index(lang) : -1;
+    return tr && i > 0 && tr->text[i][0] ? tr->text[i] : danish;
+}
+
+int store_tr_count(const struct store_tr *tr)
+{
+    int n = 0;
+    for (int i = 1; i < STORE_LANGS; i++)
+        n += tr->text[i][0] != 0;
+    return n;
 }
 
 void store_new_id(char out[37])
@@ -380,9 +409,18 @@ static int migrate_2_to_3(struct store *s, MDB_txn *txn)
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
+/* Format 3 → 4: nothing to rewrite (see the top). */
+static int migrate_3_to_4(struct store *s, MDB_txn *txn)
+{
+    (void)s;
+    (void)txn;
+    return 0;
+}
+
 static int (*const migrations[])(struct store *, MDB_txn *) = {
     [1] = migrate_1_to_2,
     [2] = migrate_2_to_3,
+    [3] = migrate_3_to_4,
 };
 
 static int open_dbs(struct store *s, MDB_txn *txn, void *ctx)

@@ -40,7 +40,7 @@
 #include "util.h"
 
 /* Layout version of the data in meta; see store.c for what each added. */
-#define STORE_FORMAT_VERSION 3
+#define STORE_FORMAT_VERSION 4
 
 enum store_err {
     STORE_OK = 0,
@@ -168,6 +168,29 @@ int store_foreach_job(struct store *s, void (*fn)(const struct job *, void *), v
 int store_get_job(struct store *s, uint32_t index, void (*fn)(const struct job *, void *),
                   void *ctx);
 
+/* ---- texts in the citizen's language ---- */
+
+#define STORE_LANGS 8
+
+/* The languages a text of a schedule or a setting may be given in, Danish
+ * first (the kiosk's language codes: da en uk ar fa pl so ti). */
+extern const char *const store_langs[STORE_LANGS];
+/* The index of code in store_langs, or -1. */
+int store_lang_index(const char *code);
+
+/* The translations of one text whose Danish lives in the record's own
+ * field: text[i] is the text in store_langs[i], "" when not given;
+ * text[0] (Danish) is never used. */
+struct store_tr {
+    char text[STORE_LANGS][STORE_TEXT_MAX + 1];
+};
+
+/* The text in lang when it was given, else danish. Never NULL; tr may be
+ * NULL. Valid as long as tr and danish are. */
+const char *store_tr_pick(const struct store_tr *tr, const char *danish, const char *lang);
+/* How many languages besides Danish tr holds. */
+int store_tr_count(const struct store_tr *tr);
+
 /* ---- the day's schedule (written by the batch importer) ---- */
 
 struct appointment {
@@ -178,6 +201,7 @@ struct appointment {
     char unit[STORE_TEXT_MAX + 1];
     char place[STORE_TEXT_MAX + 1];
     char host[STORE_TEXT_MAX + 1];
+    struct store_tr unit_tr, place_tr; /* skranke.schedule/2; host is a name */
 };
 
 #define STORE_PARTICIPANTS_MAX 1000
@@ -189,6 +213,7 @@ struct session {
     char title[STORE_TEXT_MAX + 1];
     char start[6], end[6];
     char place[STORE_TEXT_MAX + 1];
+    struct store_tr title_tr, place_tr; /* skranke.schedule/2 */
     size_t n_participants; /* 0 = open attendance */
     const char (*participants)[7];
 };
@@ -287,6 +312,15 @@ int store_config_set_many(struct store *s, const char *const *keys, const char *
                           size_t n, struct buf *why);
 /* Every known key, NULL-terminated. */
 extern const char *const store_config_keys[];
+/* The items of the list setting key ("errands" or "units") as a citizen
+ * reading lang sees them, into out[max] (at most STORE_TEXT_MAX bytes
+ * each): item i of the setting `key.lang` when that is set, else the
+ * kiosk's own translation of the Danish item (the default errands and
+ * common units), else the Danish item. Returns how many items `key` has
+ * (at most max); 0 on any failure. The Danish items stay what is stored
+ * and exported; these are for showing only. */
+int store_config_labels(struct store *s, const char *key, const char *lang,
+                        char (*out)[STORE_TEXT_MAX + 1], int max);
 /* Convenience: an integer setting, or its default on any problem. */
 long store_config_long(struct store *s, const char *key);
 

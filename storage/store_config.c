@@ -2,6 +2,10 @@
  * store_config.c — the kiosk's settings: a fixed table of known keys, each
  * with its default and a validator that explains a refusal in one sentence.
  * Only keys that were set are stored; reading falls back to the default.
+ * The list settings `errands` and `units` have per-language labels
+ * (`errands.uk`, …): the same items in the same order, checked against the
+ * list when either changes, and when not set, the kiosk's own translations
+ * of common Danish items (see glossary below).
  * Also retention purge, which is driven by two of these settings, and the
  * staff PIN: its Argon2id hash and the count of wrong PINs in a row, which
  * drives a back-off on the caller's monotonic clock (see store.h).
@@ -14,6 +18,7 @@
 
 #include <sodium.h>
 
+#include "batch.h"
 #include "record.h"
 
 typedef bool (*validator)(const char *value, struct buf *why);
@@ -200,6 +205,143 @@ static bool is_dir(const char *v, struct buf *why)
     return is_path(v, why);
 }
 
+/* ---- per-language labels of errands and units ---- */
+
+/* An item of a label list: the checks of any list item, and what may never
+ * reach a public screen (as in a schedule batch), within 100 characters. */
+static bool label_item(const char *it, void *vctx, struct buf *why)
+{
+    if (!list_item(it, vctx, why))
+        return false;
+    const char *bad = batch_text_refusal(it);
+    if (bad) {
+        buf_printf(why, "'%s' %s", it, bad);
+        return false;
+    }
+    if (utf8_count(it, strlen(it)) > 100) {
+        buf_printf(why, "'%.40s…' is longer than 100 characters", it);
+        return false;
+    }
+    return true;
+}
+
+/* A label list; "" clears it (back to the kiosk's own translations). */
+static bool is_labels(const char *v, struct buf *why)
+{
+    struct list_ctx c = {{NULL}, {{0}}, 0};
+    return for_items(v, label_item, &c, why);
+}
+
+/* The kiosk's own translations of the default errands and of units many
+ * jobcenters have, in every language of store_langs after Danish. Not
+ * reviewed by native speakers yet; a `errands.LANG` or `units.LANG`
+ * setting overrides them. */
+static const struct {
+    const char *da, *tr[STORE_LANGS - 1]; /* en uk ar fa pl so ti */
+} glossary[] = {
+    {"Ledighed",
+     {"Unemployment", "Безробіття", "البطالة", "بیکاری", "Bezrobocie", "Shaqo la'aan",
+      "ስራሕ ኣልቦነት"}},
+    {"Sygedagpenge",
+     {"Sickness benefit", "Лікарняні", "إعانة المرض", "کمک مالی بیماری", "Zasiłek chorobowy",
+      "Lacagta jirrada", "ናይ ሕማም ደገፍ"}},
+    {"Andet",
+     {"Other", "Інше", "أخرى", "موارد دیگر", "Inne", "Wax kale", "ካልእ"}},
+    {"Kontanthjælp",
+     {"Social assistance", "Соціальна допомога", "المساعدة الاجتماعية", "کمک اجتماعی",
+      "Zasiłek socjalny", "Gargaarka bulshada", "ማሕበራዊ ሓገዝ"}},
+    {"Ungeenheden",
+     {"Youth unit", "Відділ для молоді", "قسم الشباب", "بخش جوانان", "Dział dla młodzieży",
+      "Qaybta dhalinyarada", "ክፍሊ መንእሰያት"}},
+    {"Integration",
+     {"Integration", "Інтеграція", "الاندماج", "ادغام", "Integracja", "Is-dhexgalka",
+      "ምውህሃድ"}},
+};
+
+/* The kiosk's own translation of the Danish item da in store_langs[lang],
+ * or da itself. */
+static const char *glossary_text(const char *da, int lang)
+{
+    for (size_t g = 0; g < sizeof glossary / sizeof *glossary; g++)
+        if (strcmp(da, glossary[g].da) == 0)
+            return glossary[g].tr[lang - 1];
+    return da;
+}
+
+/* The key of the list a label setting belongs to ("errands" for
+ * "errands.uk") into base, and the language's index; false for any other
+ * key. */
+static bool label_key(const char *key, char base[16], int *lang)
+{
+    const char *dot = strchr(key, '.');
+    if (!dot || (size_t)(dot - key) >= 16)
+        return false;
+    memcpy(base, key, (size_t)(dot - key));
+    base[dot - key] = '\0';
+    *lang = store_lang_index(dot + 1);
+    return *lang > 0 && (strcmp(base, "errands") == 0 || strcmp(base, "units") == 0);
+}
+
+/* The items of a list value (trimmed, as for_items reads them) into
+ * out[max]; returns how many there are (counting past max). */
+static int split_items(const char *v, char (*out)[STORE_TEXT_MAX + 1], int max)
+{
+    char *copy = xstrdup(v ? v : ""), *save = NULL;
+    int n = 0;
+    for (char *it = strtok_r(copy, ",", &save); it; it = strtok_r(NULL, ",", &save)) {
+        while (*it == ' ')
+            it++;
+        size_t len = strlen(it);
+        while (len && it[len - 1] == ' ')
+            it[--len] = '\0';
+        if (n < max)
+            snprintf(out[n], STORE_TEXT_MAX + 1, "%s", it);
+        n++;
+    }
+    free(copy);
+    return n;
+}
+
+static int count_items(const char *v)
+{
+    return split_items(v, NULL, 0);
+}
+
+/* After settings were written in txn: every label list that is set has as
+ * many items as its list. STORE_EINVAL with the reason in why otherwise. */
+static int check_labels(struct store *s, MDB_txn *txn, struct buf *why)
+{
+    static const char *const bases[] = {"errands", "units"};
+    struct buf list, labels;
+    buf_init(&list);
+    buf_init(&labels);
+    int rc = 0;
+    for (size_t b = 0; !rc && b < 2; b++) {
+        if ((rc = store_config_get_txn(s, txn, bases[b], &list)))
+            break;
+        int want = count_items(list.data);
+        for (int l = 1; !rc && l < STORE_LANGS; l++) {
+            char key[32];
+            snprintf(key, sizeof key, "%s.%s", bases[b], store_langs[l]);
+            if ((rc = store_config_get_txn(s, txn, key, &labels)))
+                break;
+            int got = count_items(labels.data);
+            if (got && got != want) {
+                buf_clear(why);
+                buf_printf(why,
+                           "%s has %d item%s but %s has %d label%s; give one label for each "
+                           "item, in the same order (or clear %s with \"\")",
+                           bases[b], want, want == 1 ? "" : "s", key, got, got == 1 ? "" : "s",
+                           key);
+                rc = STORE_EINVAL;
+            }
+        }
+    }
+    buf_free(&list);
+    buf_free(&labels);
+    return rc;
+}
+
 static const struct setting {
     const char *key, *def;
     validator valid;
@@ -234,15 +376,55 @@ const char *const store_config_keys[] = {
     "idle_timeout_s", "idle_prompt_s", "checkin_early_min", "checkin_late_min",
     "session_open_before_min", "trusted_keys", "kiosk_key", "usb_root", "retention_responses_days",
     "retention_checkins_days", "jobs_stale_days", "map_max_mb", "site_name",
-    "screen_inches", NULL,
+    "screen_inches", "errands.en", "errands.uk", "errands.ar", "errands.fa", "errands.pl",
+    "errands.so", "errands.ti", "units.en", "units.uk", "units.ar", "units.fa", "units.pl",
+    "units.so", "units.ti", NULL,
 };
+
+/* Per-language labels; see the top. Kept out of `settings` so that the
+ * table of the format's settings reads as it is. */
+static const struct setting label_settings[] = {
+    {"errands.en", "", is_labels}, {"errands.uk", "", is_labels}, {"errands.ar", "", is_labels},
+    {"errands.fa", "", is_labels}, {"errands.pl", "", is_labels}, {"errands.so", "", is_labels},
+    {"errands.ti", "", is_labels}, {"units.en", "", is_labels},   {"units.uk", "", is_labels},
+    {"units.ar", "", is_labels},   {"units.fa", "", is_labels},   {"units.pl", "", is_labels},
+    {"units.so", "", is_labels},   {"units.ti", "", is_labels},
+};
+
+#define N_LABEL_SETTINGS (sizeof label_settings / sizeof *label_settings)
 
 static const struct setting *find_setting(const char *key)
 {
     for (size_t i = 0; i < N_SETTINGS; i++)
         if (strcmp(settings[i].key, key) == 0)
             return &settings[i];
+    for (size_t i = 0; i < N_LABEL_SETTINGS; i++)
+        if (strcmp(label_settings[i].key, key) == 0)
+            return &label_settings[i];
     return NULL;
+}
+
+/* A label setting that was never set: the list's items, each in the
+ * kiosk's own translation when the glossary has one, else in Danish. */
+static int default_labels(struct store *s, MDB_txn *txn, const char *key, struct buf *out)
+{
+    char base[16];
+    int lang;
+    if (!label_key(key, base, &lang))
+        return STORE_ENOTFOUND;
+    struct buf list;
+    buf_init(&list);
+    int rc = store_config_get_txn(s, txn, base, &list);
+    int n = rc ? 0 : count_items(list.data);
+    char (*items)[STORE_TEXT_MAX + 1] = xcalloc((size_t)n + 1, sizeof *items);
+    split_items(list.data, items, n);
+    buf_clear(out);
+    buf_puts(out, "");
+    for (int i = 0; i < n; i++)
+        buf_printf(out, "%s%s", i ? "," : "", glossary_text(items[i], lang));
+    free(items);
+    buf_free(&list);
+    return rc;
 }
 
 int store_config_get_txn(struct store *s, MDB_txn *txn, const char *key, struct buf *out)
@@ -253,6 +435,8 @@ int store_config_get_txn(struct store *s, MDB_txn *txn, const char *key, struct 
     buf_clear(out);
     MDB_val v;
     int rc = store_get_str(txn, s->dbi[DB_SETTINGS], key, &v);
+    if (rc == MDB_NOTFOUND && st->valid == is_labels)
+        return default_labels(s, txn, key, out);
     if (rc == MDB_NOTFOUND) {
         buf_puts(out, st->def);
         return 0;
@@ -282,6 +466,41 @@ int store_config_get(struct store *s, const char *key, struct buf *out)
     return store_read(s, cfg_get, &c);
 }
 
+struct labels_ctx {
+    const char *key;
+    int lang;
+    char (*out)[STORE_TEXT_MAX + 1];
+    int max, n;
+};
+
+static int read_labels(struct store *s, MDB_txn *txn, void *vctx)
+{
+    struct labels_ctx *c = vctx;
+    struct buf v;
+    buf_init(&v);
+    int rc = store_config_get_txn(s, txn, c->key, &v);
+    int n = rc ? 0 : split_items(v.data, c->out, c->max);
+    if (!rc && c->lang > 0) {
+        char key[32];
+        snprintf(key, sizeof key, "%s.%s", c->key, store_langs[c->lang]);
+        rc = store_config_get_txn(s, txn, key, &v);
+        if (!rc && count_items(v.data) == n) /* kept so by check_labels */
+            split_items(v.data, c->out, c->max);
+    }
+    c->n = n < c->max ? n : c->max;
+    buf_free(&v);
+    return rc;
+}
+
+int store_config_labels(struct store *s, const char *key, const char *lang,
+                        char (*out)[STORE_TEXT_MAX + 1], int max)
+{
+    struct labels_ctx c = {key, store_lang_index(lang), out, max, 0};
+    if (strcmp(key, "errands") != 0 && strcmp(key, "units") != 0)
+        return 0;
+    return store_read(s, read_labels, &c) ? 0 : c.n;
+}
+
 int store_config_check(const char *key, const char *value, struct buf *why)
 {
     const struct setting *st = find_setting(key);
@@ -298,18 +517,94 @@ int store_config_check(const char *key, const char *value, struct buf *why)
 struct many_ctx {
     const char *const *keys, *const *values;
     size_t n;
+    struct buf *why;
 };
+
+static bool among(const struct many_ctx *c, const char *key)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->keys[i], key) == 0)
+            return true;
+    return false;
+}
+
+/* The list base was just set in txn, and was old before: each of its label
+ * lists that is set (and not being set in the same call) follows the
+ * items, so that staff adding or removing an errand keep the translations
+ * of the others. A kept item keeps its label; a new one gets the kiosk's
+ * own translation, or its Danish. */
+static int follow_labels(struct store *s, MDB_txn *txn, const struct many_ctx *c,
+                         const char *base, const char *old)
+{
+    enum { MAX = 32 };
+    char(*was)[STORE_TEXT_MAX + 1] = xcalloc(3 * MAX, sizeof *was);
+    char(*now)[STORE_TEXT_MAX + 1] = was + MAX, (*label)[STORE_TEXT_MAX + 1] = was + 2 * MAX;
+    struct buf v, out;
+    buf_init(&v);
+    buf_init(&out);
+    int n_was = split_items(old, was, MAX);
+    int rc = store_config_get_txn(s, txn, base, &v);
+    int n_now = rc ? 0 : split_items(v.data, now, MAX);
+    for (int l = 1; !rc && l < STORE_LANGS && n_was <= MAX && n_now <= MAX; l++) {
+        char key[32];
+        snprintf(key, sizeof key, "%s.%s", base, store_langs[l]);
+        MDB_val stored;
+        if (among(c, key) || store_get_str(txn, s->dbi[DB_SETTINGS], key, &stored))
+            continue;
+        buf_clear(&v);
+        buf_put(&v, stored.mv_data, stored.mv_size);
+        if (split_items(v.data, label, MAX) != n_was)
+            continue; /* check_labels will say so */
+        buf_clear(&out);
+        for (int j = 0; j < n_now; j++) {
+            const char *text = glossary_text(now[j], l);
+            for (int k = 0; k < n_was; k++)
+                if (strcmp(now[j], was[k]) == 0)
+                    text = label[k];
+            buf_printf(&out, "%s%s", j ? "," : "", text);
+        }
+        rc = store_put_str(txn, s->dbi[DB_SETTINGS], key, out.data, out.len, 0);
+    }
+    buf_free(&v);
+    buf_free(&out);
+    free(was);
+    return rc;
+}
+
+/* Writes one setting in txn; a label list set to "" is removed, which
+ * brings back its default (the kiosk's own translations). */
+static int put_setting(struct store *s, MDB_txn *txn, const char *key, const char *value)
+{
+    if (find_setting(key)->valid == is_labels && !*value) {
+        MDB_val k = {strlen(key), (void *)key};
+        int rc = mdb_del(txn, s->dbi[DB_SETTINGS], &k, NULL);
+        return rc == MDB_NOTFOUND ? 0 : rc;
+    }
+    return store_put_str(txn, s->dbi[DB_SETTINGS], key, value, strlen(value), 0);
+}
 
 static int cfg_set_many(struct store *s, MDB_txn *txn, void *vctx)
 {
     struct many_ctx *c = vctx;
-    for (size_t i = 0; i < c->n; i++) {
-        int rc = store_put_str(txn, s->dbi[DB_SETTINGS], c->keys[i], c->values[i],
-                               strlen(c->values[i]), 0);
-        if (rc)
-            return rc;
+    struct buf old;
+    buf_init(&old);
+    bool lists = false;
+    int rc = 0;
+    for (size_t i = 0; !rc && i < c->n; i++) {
+        const char *key = c->keys[i];
+        bool base = strcmp(key, "errands") == 0 || strcmp(key, "units") == 0;
+        if (base)
+            rc = store_config_get_txn(s, txn, key, &old);
+        if (!rc)
+            rc = put_setting(s, txn, key, c->values[i]);
+        if (!rc && base)
+            rc = follow_labels(s, txn, c, key, old.data);
+        lists = lists || base || find_setting(key)->valid == is_labels;
     }
-    return 0;
+    if (!rc && lists)
+        rc = check_labels(s, txn, c->why);
+    buf_free(&old);
+    return rc;
 }
 
 int store_config_set_many(struct store *s, const char *const *keys, const char *const *values,
@@ -320,7 +615,7 @@ int store_config_set_many(struct store *s, const char *const *keys, const char *
         if (rc)
             return rc;
     }
-    struct many_ctx c = {keys, values, n};
+    struct many_ctx c = {keys, values, n, why};
     int rc = store_write(s, cfg_set_many, &c);
     for (size_t i = 0; !rc && i < n; i++)
         if (strcmp(keys[i], "map_max_mb") == 0) {

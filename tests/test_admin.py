@@ -880,6 +880,150 @@ class T4Config(unittest.TestCase):
                 self.assertIn("idle_timeout" if args[1] else "'", r.err)
 
 
+SCHED2_SAMPLE = os.path.join(DATA, "schedule-sample-2.json")
+
+# The kiosk's own translations of the default errands (FORMATS.md 5: `errands`), in every
+# language a citizen may choose.
+ERRAND_LABELS = {
+    "en": "Unemployment,Sickness benefit,Other",
+    "uk": "Безробіття,Лікарняні,Інше",
+    "ar": "البطالة,إعانة المرض,أخرى",
+    "fa": "بیکاری,کمک مالی بیماری,موارد دیگر",
+    "pl": "Bezrobocie,Zasiłek chorobowy,Inne",
+    "so": "Shaqo la'aan,Lacagta jirrada,Wax kale",
+    "ti": "ስራሕ ኣልቦነት,ናይ ሕማም ደገፍ,ካልእ",
+}
+
+
+class T4Labels(unittest.TestCase):
+    """Per-language labels of errands and units: `config get|set errands.LANG`."""
+
+    def fresh(self, name):
+        data = os.path.join(tmpdir(name), "data")
+        self.assertEqual(admin(data, "init").rc, 0)
+        return data
+
+    def get(self, data, key):
+        r = admin(data, "config", "get", key)
+        self.assertEqual(r.rc, 0, str(r))
+        return r.out[:-1]
+
+    def test_default_errands_come_translated(self):
+        data = self.fresh("labels")
+        for lang, labels in ERRAND_LABELS.items():
+            with self.subTest(lang=lang):
+                self.assertEqual(self.get(data, "errands." + lang), labels)
+        self.assertEqual(self.get(data, "units.uk"), "", "no units, no labels")
+
+    def test_set_get_and_clear(self):
+        data = self.fresh("labels2")
+        r = admin(data, "config", "set", "errands.uk", "Без роботи, Хвороба ,Інше питання")
+        self.assertEqual(r.rc, 0, str(r))
+        self.assertEqual(self.get(data, "errands.uk"), "Без роботи, Хвороба ,Інше питання")
+        self.assertEqual(self.get(data, "errands"), "Ledighed,Sygedagpenge,Andet",
+                         "the Danish list is what is stored and exported")
+        r = admin(data, "config", "set", "errands.uk", "")
+        self.assertEqual(r.rc, 0, str(r))
+        self.assertEqual(self.get(data, "errands.uk"), ERRAND_LABELS["uk"],
+                         "cleared: the kiosk's own translations again")
+        r = admin(data, "config", "set", "units", "Sygedagpenge,Jobafklaring")
+        self.assertEqual(r.rc, 0, str(r))
+        self.assertEqual(self.get(data, "units.ar"), "إعانة المرض,Jobafklaring",
+                         "a unit without a translation shows in Danish")
+
+    def test_labels_follow_the_list(self):
+        """Staff adding or removing an errand (staff screen, or config set errands) keep the
+        labels of the others in their places."""
+        data = self.fresh("labels3")
+        self.assertEqual(admin(data, "config", "set", "errands.ar", "عاطل,مريض,شيء آخر").rc, 0)
+        r = admin(data, "config", "set", "errands", "Sygedagpenge,Jobafklaring,Andet")
+        self.assertEqual(r.rc, 0, str(r))
+        self.assertEqual(self.get(data, "errands.ar"), "مريض,Jobafklaring,شيء آخر")
+        self.assertEqual(self.get(data, "errands.uk"), "Лікарняні,Jobafklaring,Інше")
+
+    def test_refused_labels_change_nothing(self):
+        data = self.fresh("labels4")
+        admin(data, "config", "set", "units", "Sygedagpenge,Ungeenheden")
+        bad = [
+            ("errands.uk", "Безробіття,Лікарняні", "3 items"),           # too few
+            ("errands.uk", "А,Б,В,Г", "4 labels"),                         # too many
+            ("errands.uk", "А,,В", "2 labels"),                            # an empty item
+            ("units.ar", "مرض", "2 items"),
+            ("errands.ar", "البطالة,إعانة \u202eالمرض,أخرى", "bidi"),
+            ("errands.ar", "البطالة,2411901234,أخرى", "CPR"),
+            ("errands.uk", "Безробіття,Лікарняні\n,Інше", "control"),
+            ("errands.uk", "Безробіття,Лікарняні,Інше,Інше", "twice"),
+            ("errands.uk", "Безробіття,Лікарняні," + "ї" * 101, "100 characters"),
+        ]
+        for key, value, reason in bad:
+            with self.subTest(key=key, value=value):
+                before = self.get(data, key)
+                r = admin(data, "config", "set", key, value)
+                self.assertEqual(r.rc, 2, str(r))
+                self.assertIn(key + ":", r.err)
+                self.assertIn(reason, r.err)
+                self.assertEqual(len(r.err.strip().splitlines()), 1, "one line")
+                self.assertEqual(self.get(data, key), before, "a refused value changes nothing")
+        for key in ("errands.de", "errands.da", "unit.uk"):
+            with self.subTest(key=key):
+                r = admin(data, "config", "set", key, "X")
+                self.assertEqual(r.rc, 2, str(r))
+                self.assertIn("unknown setting", r.err)
+
+
+class T4Schedule2(unittest.TestCase):
+    """`skranke.schedule/2`: texts per language, listed in Danish with the languages
+    given; a refused one changes nothing."""
+
+    def test_import_and_list(self):
+        data = store_copy()
+        r = admin(data, "import", SCHED2_SAMPLE)
+        self.assertEqual(r.rc, 0, str(r))
+        text = admin(data, "list", "schedule").out
+        self.assertIn("CV-værksted (cv-1124), Lokale 3, 2 participants  [also en, uk, ar, fa, pl]",
+                      text)
+        self.assertIn("Venteområde A, host Mads\n", text, "no translations, nothing added")
+        day = list_json(data, "schedule")[0]
+        cv = [s for s in day["sessions"] if s["id"] == "cv-1124"][0]
+        self.assertEqual(cv["title"], "CV-værksted")
+        self.assertEqual(cv["translations"]["title"]["uk"], "Майстерня з резюме")
+        self.assertEqual(cv["translations"]["place"], {"en": "Room 3", "uk": "Кімната 3"})
+        k7 = [a for a in day["appointments"] if a["code"] == "K7M2QX"][0]
+        self.assertEqual(k7["translations"]["unit"]["ar"], "إعانة المرض")
+        mads = [a for a in day["appointments"] if a["code"] == "H3RT9P"][0]
+        self.assertNotIn("translations", mads)
+
+    def test_schedule_1_lists_as_before(self):
+        data = store_copy()
+        for day in list_json(data, "schedule"):
+            for rec in day["appointments"] + day["sessions"]:
+                self.assertNotIn("translations", rec)
+        self.assertNotIn("[also", admin(data, "list", "schedule").out)
+
+    def test_refused_changes_nothing(self):
+        d = tmpdir("sched2bad")
+        with open(SCHED2_SAMPLE, encoding="utf-8") as f:
+            good = f.read().replace("05:10:00Z", "05:20:00Z")
+        cases = [
+            ('"ar": "ورشة', '"se": "x", "ar": "ورشة', "sessions[0].title", '"se" is not a language'),
+            ('"uk": "Кімната 3"', '"uk": "Кімната \u2066 3"', "sessions[0].place.uk", "bidi"),
+            ('"uk": "Кімната 3"', '"uk": "Кімната 241190-1234"', "sessions[0].place.uk", "CPR"),
+            ('{"da": "Venteområde B", ', '{', "appointments[0].place", '"da") is missing'),
+            ('"Kontanthjælp"', '["Kontanthjælp"]', "appointments[1].unit", "found a list"),
+        ]
+        for old, new, field, reason in cases:
+            with self.subTest(field=field, reason=reason):
+                self.assertIn(old, good)
+                data = store_copy()
+                before = snapshot(data)
+                path = write(os.path.join(d, "s2.json"), good.replace(old, new, 1))
+                r = admin(data, "import", path)
+                self.assertEqual(r.rc, 2, str(r))
+                self.assertRegex(r.err, re.escape(path) + r":\d+:\d+: " + re.escape(field) + ": ")
+                self.assertIn(reason, r.err)
+                self.assertEqual(snapshot(data), before)
+
+
 class T4Init(unittest.TestCase):
     def test_refused_init_changes_nothing(self):
         """Exit 2 promises that nothing changed (FORMATS.md 5): a bad --kiosk must not leave

@@ -166,6 +166,14 @@ int main(void)
     CHECK(st.format_version == STORE_FORMAT_VERSION);
     CHECK(st.responses_waiting == 50 && st.checkins_waiting == 1);
     store_close(s);
+
+    /* A format-3 store (before texts per language) opens; its schedule reads. */
+    forge_format(dir, 3, false);
+    CHECK(store_open(&s, dir, NULL) == STORE_OK);
+    CHECK(store_status(s, &st) == STORE_OK && st.format_version == STORE_FORMAT_VERSION);
+    CHECK(store_find_appointment(s, "jobcenter-slagelse", "2026-11-24", "K7M2QX", &a) ==
+          STORE_OK);
+    store_close(s);
     test_rmtree(dir);
     free(dir);
 

@@ -63,13 +63,32 @@ for lang, answers, want in [("da", [5, 4, 3, 2], [5, 4, 3, 2]),
 #    choice is asked when the kiosk has units, and stored.
 d, data = new_survey_store(units="Sygedagpenge,Kontanthjælp,Ungeenheden")
 r = kiosk(data, "tap home.survey\nlang uk\nexpect-text Почати\ntap survey.start\n"
-                "expect survey.unit.3\ntap survey.unit.2\ntap survey.answer.3\n"
+                "expect survey.unit.3\nexpect-text Соціальна допомога\nexpect-text Лікарняні\n"
+                "expect-text Відділ для молоді\nexpect-no-text Kontanthjælp\n"
+                "tap survey.unit.2\ntap survey.answer.3\n"
                 "tap survey.answer.3\ntap survey.answer.3\ntap survey.answer.3\n"
                 "expect survey.thanks\n")
 check(r.returncode == 0, "language change on intro: %s" % r.stderr)
 got = responses(data)
 check(got and got[0]["language"] == "uk" and got[0]["unit"] == "Kontanthjælp",
       "unit and language stored: %s" % got)
+shutil.rmtree(d)
+
+# The units in the citizen's language: the staff's own labels (units.LANG), the
+# kiosk's translation of a common unit, Danish for one it has no word for; the
+# stored unit stays Danish.
+d, data = new_survey_store(units="Sygedagpenge,Jobafklaring,Integration")
+r = admin(data, "config", "set", "units.ar", "مساعدة المرض,توضيح العمل,الاندماج")
+check(r.returncode == 0, "units.ar set: %s" % r.stderr)
+r = kiosk(data, "lang ar\ntap home.survey\ntap survey.start\nexpect-text توضيح العمل\n"
+                "expect-text مساعدة المرض\nexpect-no-text Jobafklaring\ntap nav.home\n"
+                "lang uk\ntap home.survey\ntap survey.start\nexpect-text Лікарняні\n"
+                "expect-text Jobafklaring\nexpect-text Інтеграція\ntap survey.unit.2\n"
+                "tap survey.answer.3\ntap survey.answer.3\ntap survey.answer.3\n"
+                "tap survey.answer.3\nexpect survey.thanks\n")
+check(r.returncode == 0, "units in Arabic and Ukrainian: %s" % r.stderr)
+got = responses(data)
+check(got and [x["unit"] for x in got] == ["Jobafklaring"], "the unit stored in Danish: %s" % got)
 shutil.rmtree(d)
 
 # A fixed unit skips the question.

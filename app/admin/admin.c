@@ -631,6 +631,49 @@ struct sched_ctx {
     size_t inner;
 };
 
+/* The translations of a record's texts (skranke.schedule/2), names[i]
+ * being the field of tr[i]: in JSON, ,"translations":{"title":{"uk":…}}
+ * when there are any; as text, "  [also en, uk]" for the languages any of
+ * them is given in. Nothing at all for a record without translations, so
+ * a schedule/1 lists as it always did. */
+static void list_translations(struct buf *b, bool json, const char *const *names,
+                              const struct store_tr *const *tr, size_t n)
+{
+    bool any = false, first = true;
+    for (size_t f = 0; f < n; f++)
+        any = any || store_tr_count(tr[f]);
+    if (!any)
+        return;
+    if (!json) {
+        buf_puts(b, "  [also");
+        for (int l = 1; l < STORE_LANGS; l++) {
+            bool has = false;
+            for (size_t f = 0; f < n; f++)
+                has = has || tr[f]->text[l][0];
+            if (has)
+                buf_printf(b, "%s %s", first ? "" : ",", store_langs[l]);
+            first = first && !has;
+        }
+        buf_putc(b, ']');
+        return;
+    }
+    buf_puts(b, ",\"translations\":{");
+    for (size_t f = 0; f < n; f++) {
+        if (!store_tr_count(tr[f]))
+            continue;
+        buf_printf(b, "%s\"%s\":{", first ? "" : ",", names[f]);
+        first = false;
+        bool first_lang = true;
+        for (int l = 1; l < STORE_LANGS; l++)
+            if (tr[f]->text[l][0]) {
+                json_field(b, store_langs[l], tr[f]->text[l], first_lang);
+                first_lang = false;
+            }
+        buf_putc(b, '}');
+    }
+    buf_putc(b, '}');
+}
+
 static void list_appointment(const struct appointment *a, void *ctx)
 {
     struct sched_ctx *c = ctx;
@@ -643,11 +686,14 @@ static void list_appointment(const struct appointment *a, void *ctx)
         json_field(b, "unit", a->unit, false);
         json_field(b, "place", a->place, false);
         json_field(b, "host", a->host, false);
-        buf_putc(b, '}');
     } else {
-        buf_printf(b, "  %s  %s  %s, %s%s%s\n", a->time, a->code, a->unit, a->place,
+        buf_printf(b, "  %s  %s  %s, %s%s%s", a->time, a->code, a->unit, a->place,
                    a->host[0] ? ", host " : "", a->host);
     }
+    static const char *const names[] = {"unit", "place"};
+    const struct store_tr *tr[] = {&a->unit_tr, &a->place_tr};
+    list_translations(b, c->l->json, names, tr, 2);
+    buf_puts(b, c->l->json ? "}" : "\n");
 }
 
 static void list_session(const struct session *x, void *ctx)
@@ -667,12 +713,16 @@ static void list_session(const struct session *x, void *ctx)
             buf_puts(b, i ? "," : "");
             buf_put_json_string(b, x->participants[i]);
         }
-        buf_puts(b, "]}");
+        buf_putc(b, ']');
     } else {
-        buf_printf(b, "  %s–%s  %s (%s), %s, %zu participants%s\n", x->start, x->end, x->title,
+        buf_printf(b, "  %s–%s  %s (%s), %s, %zu participants%s", x->start, x->end, x->title,
                    x->id, x->place, x->n_participants,
                    x->n_participants ? "" : " (open attendance)");
     }
+    static const char *const names[] = {"title", "place"};
+    const struct store_tr *tr[] = {&x->title_tr, &x->place_tr};
+    list_translations(b, c->l->json, names, tr, 2);
+    buf_puts(b, c->l->json ? "}" : "\n");
 }
 
 static void list_schedule(const struct schedule_info *i, void *ctx)

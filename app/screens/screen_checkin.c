@@ -55,6 +55,7 @@ static struct {
     int before_min, late_min;
     char now_hhmm[6];
     char errands[MAX_ERRANDS][STORE_TEXT_MAX + 1];
+    char errand_labels[MAX_ERRANDS][STORE_TEXT_MAX + 1]; /* in the citizen's language */
     int n_errands;
     uint64_t seq;
     bool wait_shown; /* the answer took long enough to say "one moment" */
@@ -122,6 +123,9 @@ static void load_settings(struct app *a)
     ck.n_errands = app_config_list(a, "errands", ck.errands, MAX_ERRANDS);
     ck.before_min = (int)store_config_long(a->store, "session_open_before_min");
     ck.late_min = (int)store_config_long(a->store, "checkin_late_min");
+    if (store_config_labels(a->store, "errands", a->lang, ck.errand_labels, MAX_ERRANDS) !=
+        ck.n_errands)
+        memcpy(ck.errand_labels, ck.errands, sizeof ck.errands);
 }
 
 static void message(struct app *a, const char *key, const char *sub, const char *text)
@@ -136,10 +140,11 @@ static void message(struct app *a, const char *key, const char *sub, const char 
 }
 
 /* Today's sessions that still take attendance or will: one that is over
- * is left out (nothing a citizen can do there; the desk can). */
+ * is left out (nothing a citizen can do there; the desk can). ctx is the
+ * app: title and place in the citizen's language. */
 static void collect_session(const struct session *s, void *ctx)
 {
-    (void)ctx;
+    const struct app *a = ctx;
     enum session_window w =
         store_session_window(s->start, s->end, ck.now_hhmm, ck.before_min, ck.late_min);
     ck.n_over += w == SESSION_OVER;
@@ -149,10 +154,10 @@ static void collect_session(const struct session *s, void *ctx)
     r->window = w;
     hhmm_minus(s->start, ck.before_min, r->opens);
     snprintf(r->id, sizeof r->id, "%s", s->id);
-    snprintf(r->title, sizeof r->title, "%s", s->title);
+    snprintf(r->title, sizeof r->title, "%s", store_tr_pick(&s->title_tr, s->title, a->lang));
     snprintf(r->start, sizeof r->start, "%s", s->start);
     snprintf(r->end, sizeof r->end, "%s", s->end);
-    snprintf(r->place, sizeof r->place, "%s", s->place);
+    snprintf(r->place, sizeof r->place, "%s", store_tr_pick(&s->place_tr, s->place, a->lang));
     r->open_attendance = s->n_participants == 0;
 }
 
@@ -180,7 +185,7 @@ static void open_kind(struct app *a, enum checkin_kind kind)
         ck.n_sessions = ck.n_over = 0;
         ck.confirming = false;
         snprintf(ck.now_hhmm, sizeof ck.now_hhmm, "%s", hhmm);
-        store_foreach_session(a->store, a->site, date, collect_session, NULL);
+        store_foreach_session(a->store, a->site, date, collect_session, a);
         qsort(ck.sessions, (size_t)ck.n_sessions, sizeof ck.sessions[0], cmp_session);
         if (!ck.n_sessions) {
             message(a, ck.n_over ? "checkin.no_more_sessions" : "checkin.no_sessions",
@@ -420,11 +425,33 @@ static void tap(struct app *a, const char *id)
     }
 }
 
+/* The texts of an answer that the citizen reads, put in their language:
+ * the session's title and place (as listed), the appointment's unit and
+ * place, the errand. What was stored keeps the Danish. */
+static void localize(const struct app *a, struct checkin_result *r)
+{
+    struct appointment *ap = &r->appointment;
+    char text[STORE_TEXT_MAX + 1];
+    snprintf(text, sizeof text, "%s", store_tr_pick(&ap->unit_tr, ap->unit, a->lang));
+    memcpy(ap->unit, text, sizeof text);
+    snprintf(text, sizeof text, "%s", store_tr_pick(&ap->place_tr, ap->place, a->lang));
+    memcpy(ap->place, text, sizeof text);
+    for (int i = 0; i < ck.n_sessions; i++)
+        if (strcmp(ck.sessions[i].id, r->record.session_id) == 0) {
+            memcpy(r->session_title, ck.sessions[i].title, sizeof r->session_title);
+            memcpy(r->session_place, ck.sessions[i].place, sizeof r->session_place);
+        }
+    for (int i = 0; i < ck.n_errands && r->record.kind == CHECKIN_WALKIN; i++)
+        if (strcmp(ck.errands[i], r->record.unit) == 0)
+            memcpy(r->record.unit, ck.errand_labels[i], sizeof r->record.unit);
+}
+
 /* The writer answered: a check-in that was asked for has its result. */
 static void answered(struct app *a)
 {
     if (ck.view == WAITING && writer_checkin_result(a->writer, ck.seq, &ck.rc, &ck.res)) {
         app_cancel(a, &ck.t_wait);
+        localize(a, &ck.res);
         show_answer(a);
     }
 }
@@ -639,7 +666,7 @@ static void draw_errands(struct app *a, struct ui *ui, int top)
         snprintf(id, sizeof id, "checkin.errand.%d", i + 1);
         ui_button(ui, id, (struct rect){m + (i % cols) * (bw + gap), y + (i / cols) * (h + gap),
                                         bw, h},
-                  ck.errands[i], NULL, BTN_PRIMARY);
+                  ck.errand_labels[i], NULL, BTN_PRIMARY);
     }
 }
 

@@ -12,6 +12,10 @@
  * (until then it says it is saving; if storing fails, it says so plainly,
  * and the writer keeps the answer and retries).
  *
+ * Units are stored and exported in Danish; the buttons show them in the
+ * citizen's language (store_config_labels), read again when the citizen
+ * starts, since the language may change on the intro.
+ *
  * A double tap must not answer two statements: a tap that starts within
  * DEBOUNCE_MS of a statement appearing is ignored.
  */
@@ -36,6 +40,7 @@ static struct {
     char unit[STORE_TEXT_MAX + 1];
     bool unit_chosen;
     char units[MAX_UNITS][STORE_TEXT_MAX + 1];
+    char labels[MAX_UNITS][STORE_TEXT_MAX + 1]; /* units[i] in the citizen's language */
     int n_units;
     uint64_t shown_at;
     uint64_t seq; /* the writer's number for the response sent */
@@ -62,6 +67,12 @@ static void go_home(struct app *a, struct timer *t)
     app_privacy_reset(a);
 }
 
+static void load_labels(struct app *a)
+{
+    if (store_config_labels(a->store, "units", a->lang, sv.labels, MAX_UNITS) != sv.n_units)
+        memcpy(sv.labels, sv.units, sizeof sv.units);
+}
+
 static void load_units(struct app *a)
 {
     char fixed[1][STORE_TEXT_MAX + 1];
@@ -74,6 +85,7 @@ static void load_units(struct app *a)
     } else {
         sv.n_units = app_config_list(a, "units", sv.units, MAX_UNITS);
     }
+    load_labels(a);
 }
 
 static void enter(struct app *a)
@@ -136,6 +148,7 @@ static void tap(struct app *a, const char *id)
         return;
     }
     if (sv.step == INTRO && strcmp(id, "survey.start") == 0) {
+        load_labels(a);
         show(a, first_question());
         return;
     }
@@ -253,7 +266,7 @@ static void draw_units(struct app *a, struct ui *ui, int top)
             snprintf(id, sizeof id, "survey.unit.skip");
         struct rect r = {m + (i % cols) * (bw + gap), y0 + (i / cols) * (bh + gap), bw, bh};
         bool chosen = i < sv.n_units && strcmp(sv.unit, sv.units[i]) == 0;
-        ui_button(ui, id, r, i < sv.n_units ? sv.units[i] : T(a, "survey.unit.skip"), NULL,
+        ui_button(ui, id, r, i < sv.n_units ? sv.labels[i] : T(a, "survey.unit.skip"), NULL,
                   chosen ? BTN_SELECTED : BTN_SECONDARY);
     }
 }
