@@ -234,17 +234,9 @@ static void draw_intro(struct app *a, struct ui *ui, int top)
     ui_button(ui, "survey.start", (struct rect){(W - bw) / 2, y, bw, bh}, T(a, "survey.start"),
               NULL, BTN_PRIMARY);
     /* The language can still change here; nothing is lost. */
-    int n = a->n_langs, gap = ui_px(ui, 2), lw = ui_px(ui, 24), lh = ui_px(ui, 10);
-    if (n * lw + (n - 1) * gap > W - 2 * m)
-        lw = (W - 2 * m - (n - 1) * gap) / n;
-    int x = (W - (n * lw + (n - 1) * gap)) / 2, ly = ui->h - m - lh;
-    for (int i = 0; i < n; i++) {
-        char id[UI_ID_MAX];
-        snprintf(id, sizeof id, "home.lang.%s", a->langs[i]);
-        ui_button(ui, id, (struct rect){x + i * (lw + gap), ly, lw, lh},
-                  i18n_get(a->langs[i], "@name"), NULL,
-                  strcmp(a->langs[i], a->lang) == 0 ? BTN_SELECTED : BTN_SECONDARY);
-    }
+    int lh = ui_px(ui, 10);
+    app_lang_buttons(a, ui, (struct rect){m, ui->h - m - lh, W - 2 * m, lh}, ui_px(ui, 24),
+                     ui_px(ui, 2));
 }
 
 static void draw_units(struct app *a, struct ui *ui, int top)
