@@ -12,11 +12,14 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "reader.h"
+#include "speech.h"
 #include "stats.h"
 
 #define LOG(...) log_msg("app", __VA_ARGS__)
 #define SAVING_AFTER_MS 300
 #define ANIM_MS 16
+#define SPEAK_NOTE_MS 5000
 
 const char *T(const struct app *a, const char *key)
 {
@@ -53,6 +56,8 @@ void app_reload_settings(struct app *a)
     a->idle_timeout_ms = (uint64_t)store_config_long(a->store, "idle_timeout_s") * 1000;
     a->idle_prompt_ms = (uint64_t)store_config_long(a->store, "idle_prompt_s") * 1000;
     a->screen_inches = (float)store_config_long(a->store, "screen_inches");
+    a->speech_auto = store_config_long(a->store, "speech_auto") != 0;
+    a->speech_volume = (int)store_config_long(a->store, "speech_volume");
     buf_free(&v);
     app_warm_restart(a); /* other languages, perhaps new data */
 }
@@ -70,7 +75,69 @@ bool app_init(struct app *a, struct store *store, const char *assets)
 
 void app_deinit(struct app *a)
 {
-    (void)a;
+    speech_close(a->speech);
+    a->speech = NULL;
+}
+
+/* The speech thread, started the first time it is needed (or in the first
+ * idle moment, app_warm), so that it costs nothing before the first frame. */
+static struct speech *speech(struct app *a)
+{
+    if (!a->speech) {
+        a->speech = speech_open();
+        speech_set_volume(a->speech, a->speech_volume);
+    }
+    return a->speech;
+}
+
+static void speak_note_fire(struct app *a, struct timer *t)
+{
+    (void)t;
+    a->speak_note = false;
+    a->dirty = true;
+}
+
+/* "Læs højt": the frame on screen, in the screen's language. Where that
+ * language has no voice, a note says so in it, and nothing is read in a
+ * voice of another language. */
+static void speak_screen(struct app *a)
+{
+    if (!speech_has_voice(a->lang)) {
+        a->speak_note = true;
+        a->dirty = true;
+        app_after(a, &a->t_speak_note, SPEAK_NOTE_MS, speak_note_fire);
+        return;
+    }
+    struct buf b;
+    buf_init(&b);
+    reader_text(&a->ui, &b);
+    if (b.len)
+        speech_say(speech(a), a->lang, b.data);
+    memset(b.data, 0, b.len);
+    buf_free(&b);
+}
+
+/* After each frame: a new screen (other widget ids than the last frame's,
+ * list items aside) starts a new span for expect-spoken, and is read aloud
+ * when the citizen asked for it or the kiosk is set to. */
+static void after_frame(struct app *a)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < a->ui.n; i++) {
+        const char *id = a->ui.widgets[i].id;
+        if (!*id || strstr(id, ".item."))
+            continue;
+        for (const char *p = id; *p; p++)
+            h = (h ^ (unsigned char)*p) * 1099511628211ull;
+        h = (h ^ '|') * 1099511628211ull;
+    }
+    if (h == a->frame_sig)
+        return;
+    a->frame_sig = h;
+    if (a->speech)
+        speech_log_clear(a->speech);
+    if ((a->speak_new || a->speech_auto) && a->screen != &screen_staff)
+        speak_screen(a);
 }
 
 void app_set_lang(struct app *a, const char *code)
@@ -167,6 +234,15 @@ void app_privacy_reset(struct app *a)
     app_cancel(a, &a->t_prompt);
     ui_cancel_press(&a->ui);
     text_cache_clear(a->tc);
+    /* Speech: silent, its log wiped, the volume back to the setting, and
+     * the next citizen starts without "read every screen". */
+    if (a->speech) {
+        speech_hush(a->speech);
+        speech_log_clear(a->speech);
+        speech_set_volume(a->speech, a->speech_volume);
+    }
+    a->speak_new = a->speak_note = false;
+    app_cancel(a, &a->t_speak_note);
     app_set_lang(a, a->langs[0]);
     app_go(a, &screen_home);
 }
@@ -215,6 +291,10 @@ bool app_warm(struct app *a)
         ui->rtl = i18n_rtl(a->lang);
         a->dirty = dirty;
         a->warm_next++;
+        return true;
+    }
+    if (!a->speech) {
+        speech(a); /* the voice, loaded on its own thread */
         return true;
     }
     return false;
@@ -386,6 +466,13 @@ static void tap(struct app *a, const char *id)
         }
         return;
     }
+    if (strcmp(id, "nav.speak") == 0) {
+        /* Read this screen, and each new one after it, until the citizen
+         * leaves (the privacy reset). */
+        a->speak_new = true;
+        speak_screen(a);
+        return;
+    }
     if (strcmp(id, "nav.home") == 0) {
         /* Going home forgets, as walking away does. */
         app_privacy_reset(a);
@@ -404,6 +491,12 @@ static void tap(struct app *a, const char *id)
 void app_press(struct app *a, int x, int y)
 {
     input_seen(a);
+    if (a->speech)
+        speech_hush(a->speech); /* any touch stops the voice */
+    if (a->speak_note) {
+        a->speak_note = false;
+        app_cancel(a, &a->t_speak_note);
+    }
     ui_press(&a->ui, x, y, a->now);
     a->dirty = true; /* the pressed look */
     if (a->screen == &screen_home && strcmp(a->ui.pressed, "home.staff") == 0)
@@ -451,9 +544,13 @@ int app_chrome(struct app *a, struct ui *ui, const char *title, bool back)
                   BTN_SECONDARY);
         x += bw + m;
     }
+    /* Read aloud, in the top end corner. */
+    int sw = ui_px(ui, 26);
+    ui_button(ui, "nav.speak", (struct rect){ui->w - m - sw, m, sw, bh}, T(a, "nav.speak"), NULL,
+              BTN_SECONDARY);
     if (title) {
         struct text_style st = {ui_px(ui, 4.6f), true, UI_TEXT};
-        struct rect r = ui_place(ui, (struct rect){x, m, ui->w - x - m, bh}, true);
+        struct rect r = ui_place(ui, (struct rect){x, m, ui->w - x - m - sw - m, bh}, true);
         ui_text(ui, NULL, r, title, &st, ALIGN_START, false, true);
     }
     return m + bh + m;
@@ -510,6 +607,15 @@ bool app_draw(struct app *a)
     }
     if (a->prompt)
         draw_prompt(a, ui);
+    if (a->speak_note) {
+        struct text_style st = {ui_px(ui, 3.2f), true, UI_WARN_TEXT};
+        /* Under the button, across the top: it covers no choice for long
+         * (any touch or five seconds end it). */
+        struct rect r = {ui_px(ui, 10), ui_px(ui, 14.5f), ui->w - ui_px(ui, 20), ui_px(ui, 8)};
+        ui_round_rect(ui, r, ui_px(ui, 1), UI_WARN_BG);
+        ui_text(ui, "speak.none", r, T(a, "speak.none"), &st, ALIGN_CENTER, false, true);
+    }
+    after_frame(a);
     a->frames++;
     if (stats) {
         uint64_t us = (SDL_GetPerformanceCounter() - t0) * 1000000 / SDL_GetPerformanceFrequency();

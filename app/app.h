@@ -73,6 +73,8 @@ struct app {
     int n_langs;
     uint64_t idle_timeout_ms, idle_prompt_ms;
     float screen_inches;
+    bool speech_auto; /* read every new screen aloud */
+    int speech_volume; /* percent, restored at every privacy reset */
 
     /* State. */
     char lang[8];
@@ -88,6 +90,13 @@ struct app {
     int exit_code; /* non-zero when the kiosk must be restarted */
     uint64_t frames;
     int warm_next; /* the next step of app_warm; see there */
+
+    /* Reading aloud (speech.h): opened in the first idle moment. */
+    struct speech *speech;
+    uint64_t frame_sig;  /* which screen the last frame showed (its widget ids) */
+    bool speak_new;      /* read the next new screen aloud (after "Læs højt") */
+    bool speak_note;     /* "no voice in this language" is shown */
+    struct timer t_speak_note;
 
     /* Everything timed; the core's own timers. */
     struct timers timers;

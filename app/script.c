@@ -22,6 +22,7 @@
 #include <utf8proc.h>
 
 #include "loop.h"
+#include "speech.h"
 
 /* A tap as a person makes it: the finger rests 60 ms, and the next touch
  * comes at least 400 ms later (a double tap is faster than that, and the
@@ -272,6 +273,14 @@ static bool run_line(struct app *a, char *line, const char *shots)
     }
     if (strcmp(line, "expect-no-text") == 0) {
         return !ui_has_text(&a->ui, arg) || fail("the text \"%s\" is on screen", arg);
+    }
+    if (strcmp(line, "expect-spoken") == 0) {
+        return (a->speech && speech_log_has(a->speech, arg)) ||
+               fail("\"%s\" was not spoken since the screen changed", arg);
+    }
+    if (strcmp(line, "expect-not-spoken") == 0) {
+        return !(a->speech && speech_log_has(a->speech, arg)) ||
+               fail("\"%s\" was spoken", arg);
     }
     if (strcmp(line, "expect-not-cached") == 0) {
         return !text_cache_holds(a->tc, arg) ||

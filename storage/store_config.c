@@ -166,6 +166,8 @@ static bool is_minutes(const char *v, struct buf *why) { return number_in(v, 0, 
 static bool is_days(const char *v, struct buf *why) { return number_in(v, 1, 3650, why); }
 static bool is_map_mb(const char *v, struct buf *why) { return number_in(v, 1, 65536, why); }
 static bool is_inches(const char *v, struct buf *why) { return number_in(v, 4, 100, why); }
+static bool is_flag(const char *v, struct buf *why) { return number_in(v, 0, 1, why); }
+static bool is_percent(const char *v, struct buf *why) { return number_in(v, 0, 100, why); }
 
 static bool key_item(const char *it, void *vctx, struct buf *why)
 {
@@ -367,6 +369,9 @@ static const struct setting {
     {"map_max_mb", "2048", is_map_mb},
     {"site_name", "Jobcenter", is_text},
     {"screen_inches", "16", is_inches},
+    {"speech_auto", "0", is_flag},
+    {"speech_volume", "80", is_percent},
+    {"text_large", "0", is_flag},
 };
 
 #define N_SETTINGS (sizeof settings / sizeof *settings)
@@ -376,7 +381,7 @@ const char *const store_config_keys[] = {
     "idle_timeout_s", "idle_prompt_s", "checkin_early_min", "checkin_late_min",
     "session_open_before_min", "trusted_keys", "kiosk_key", "usb_root", "retention_responses_days",
     "retention_checkins_days", "jobs_stale_days", "map_max_mb", "site_name",
-    "screen_inches", "errands.en", "errands.uk", "errands.ar", "errands.fa", "errands.pl",
+    "screen_inches", "speech_auto", "speech_volume", "text_large", "errands.en", "errands.uk", "errands.ar", "errands.fa", "errands.pl",
     "errands.so", "errands.ti", "units.en", "units.uk", "units.ar", "units.fa", "units.pl",
     "units.so", "units.ti", NULL,
 };

@@ -32,8 +32,13 @@ static void draw(struct app *a, struct ui *ui)
 
     struct text_style welcome = {ui_px(ui, 7), true, UI_TEXT};
     int wy = bar + ui_px(ui, portrait ? 4 : 2);
-    ui_text(ui, NULL, (struct rect){m, wy, W - 2 * m, ui_px(ui, 11)}, T(a, "home.welcome"),
-            &welcome, ALIGN_CENTER, false, true);
+    int sw = ui_px(ui, 26);
+    ui_text(ui, NULL, (struct rect){m + sw, wy, W - 2 * m - 2 * sw, ui_px(ui, 11)},
+            T(a, "home.welcome"), &welcome, ALIGN_CENTER, false, true);
+    /* Read aloud, at the end of the welcome line (as in every screen's
+     * top end corner). */
+    ui_button(ui, "nav.speak", (struct rect){W - m - sw, wy, sw, ui_px(ui, 11)},
+              T(a, "nav.speak"), NULL, BTN_SECONDARY);
 
     static const char *const ids[3] = {"home.checkin", "home.survey", "home.jobs"};
     static const char *const keys[3] = {"home.checkin", "home.survey", "home.jobs"};
