@@ -40,30 +40,52 @@ static bool skipped(const struct ui *ui, const struct widget *w)
         return true;
     for (size_t i = 0; i < ui->n; i++) {
         const struct widget *p = &ui->widgets[i];
-        if (is_private(p->id) && (p == w || inside(p->r, w->r)))
+        if (p == w || !inside(p->r, w->r))
+            continue;
+        if (is_private(p->id))
+            return true;
+        /* A button's label and sub-label, drawn as texts of their own:
+         * the button reads them (or is not read at all). */
+        if (!w->id[0] && p->id[0] && (p->kind == UI_BUTTON || p->kind == UI_KEY))
             return true;
     }
-    return false;
+    return is_private(w->id);
 }
 
-/* One text into out: a sentence of its own (a full stop where it has no
- * end mark, so the voice pauses), line breaks as spaces. */
-static void put_sentence(struct buf *out, const char *text, bool spell)
+/* Ends the sentence just written (from start) with a full stop where it
+ * has no end mark of its own, so the voice pauses. */
+static void end_sentence(struct buf *out, size_t start)
 {
-    if (out->len)
-        buf_putc(out, ' ');
-    size_t start = out->len;
-    for (const char *p = text; *p; p++) {
-        if (spell && p != text && *p != ' ' && ((unsigned char)*p & 0xC0) != 0x80)
-            buf_putc(out, ' ');
-        buf_putc(out, *p == '\n' || *p == '\t' ? ' ' : *p);
-    }
     while (out->len > start && out->data[out->len - 1] == ' ')
         out->data[--out->len] = '\0';
-    if (out->len > start && !strchr(".!?:…", out->data[out->len - 1]) &&
-        !(out->len >= 2 && (unsigned char)out->data[out->len - 2] == 0xD8 &&
-          (unsigned char)out->data[out->len - 1] == 0x9F)) /* ؟ */
-        buf_putc(out, '.');
+    if (out->len == start)
+        return;
+    const char *end = out->data + out->len;
+    if (strchr(".!?:", end[-1]) || (out->len - start >= 3 && !memcmp(end - 3, "…", 3)) ||
+        (out->len - start >= 2 && !memcmp(end - 2, "؟", 2)) ||
+        (out->len - start >= 3 && !memcmp(end - 3, "።", 3)))
+        return;
+    buf_putc(out, '.');
+}
+
+/* One text into out: each of its lines a sentence of its own; spelled
+ * out sign by sign when spell. */
+static void put_sentences(struct buf *out, const char *text, bool spell)
+{
+    size_t start = out->len;
+    for (const char *p = text; *p; p++) {
+        if (*p == '\n') {
+            end_sentence(out, start);
+            start = out->len;
+            continue;
+        }
+        if (out->len == start && out->len)
+            buf_putc(out, ' ');
+        if (spell && p != text && *p != ' ' && ((unsigned char)*p & 0xC0) != 0x80)
+            buf_putc(out, ' ');
+        buf_putc(out, *p == '\t' ? ' ' : *p);
+    }
+    end_sentence(out, start);
 }
 
 void reader_text(const struct ui *ui, struct buf *out)
@@ -80,6 +102,6 @@ void reader_text(const struct ui *ui, struct buf *out)
         if (last && strcmp(last, text) == 0)
             continue;
         last = text;
-        put_sentence(out, text, strcmp(w->id, "checkin.ticket") == 0);
+        put_sentences(out, text, strcmp(w->id, "checkin.ticket") == 0);
     }
 }

@@ -278,6 +278,25 @@ static bool run_line(struct app *a, char *line, const char *shots)
         return (a->speech && speech_log_has(a->speech, arg)) ||
                fail("\"%s\" was not spoken since the screen changed", arg);
     }
+    if (strcmp(line, "wait-spoken") == 0 || strcmp(line, "expect-silent") == 0) {
+        /* Real time, not the virtual clock: speech runs on its own thread.
+         * wait-spoken MS: until all was said and played; expect-silent MS:
+         * the voice stops within MS (after a touch). */
+        if (!parse_ints(arg, v, 1) || v[0] < 0)
+            return fail("%s needs milliseconds", line);
+        uint64_t end = SDL_GetTicks64() + (uint64_t)v[0];
+        while (a->speech && speech_busy(a->speech) && SDL_GetTicks64() < end)
+            SDL_Delay(2);
+        return !(a->speech && speech_busy(a->speech)) ||
+               fail("still speaking after %s ms", arg);
+    }
+    if (strcmp(line, "sleep") == 0) {
+        /* Real time passes (the virtual clock stands): to let speech run. */
+        if (!parse_ints(arg, v, 1) || v[0] < 0 || v[0] > 60000)
+            return fail("sleep needs milliseconds (at most 60000)%s", "");
+        SDL_Delay((Uint32)v[0]);
+        return true;
+    }
     if (strcmp(line, "expect-not-spoken") == 0) {
         return !(a->speech && speech_log_has(a->speech, arg)) ||
                fail("\"%s\" was spoken", arg);

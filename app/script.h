@@ -4,7 +4,11 @@
  * clock. Beyond the format's commands it knows three checks for privacy
  * tests: `expect-gone ID`, `expect-no-text TEXT` and `expect-not-cached
  * TEXT` (no rendered text in the cache contains TEXT), and `dump NAME`
- * writes the widgets on screen as --dump-ui prints them to SHOTS/NAME.ui. With
+ * writes the widgets on screen as --dump-ui prints them to SHOTS/NAME.ui.
+ * For speech, besides `expect-spoken TEXT`: `expect-not-spoken TEXT`, and
+ * in real time (speech has its own thread) `sleep MS`, `wait-spoken MS`
+ * (until all was said and played) and `expect-silent MS` (the voice stops
+ * within MS, after a touch). With
  * SKRANKE_SCRIPT_TRACE=1 it prints "ok LINE TEXT" on standard output as
  * each line holds (for tests that kill the kiosk mid-script).
  */

@@ -186,17 +186,17 @@ static int run(void *arg)
         }
         text = s->text;
         s->text = NULL;
+        SDL_AtomicSet(&s->speaking, 1); /* busy from taking the text on */
         char lang[8];
         memcpy(lang, s->lang, sizeof lang);
         s->cur_gen = SDL_AtomicGet(&s->gen);
         SDL_UnlockMutex(s->mu);
         const char *voice = voice_of(lang);
-        if (voice && es.espeak_ng_SetVoiceByName(voice) == ENS_OK) {
-            SDL_AtomicSet(&s->speaking, 1);
+        if (voice && SDL_AtomicGet(&s->gen) == s->cur_gen &&
+            es.espeak_ng_SetVoiceByName(voice) == ENS_OK && SDL_AtomicGet(&s->gen) == s->cur_gen)
             es.espeak_ng_Synthesize(text, strlen(text) + 1, 0, POS_CHARACTER, 0,
                                     espeakCHARS_UTF8, NULL, NULL);
-            SDL_AtomicSet(&s->speaking, 0);
-        }
+        SDL_AtomicSet(&s->speaking, 0);
         memset(text, 0, strlen(text));
         free(text);
     }
