@@ -247,7 +247,8 @@ r = kiosk(data, walk + "expect checkin.ticket.ok\nexpect-text Husk dit nummer\n"
           "wait 24000\nexpect idle.more\nexpect checkin.ticket\nexpect-text om 15 sekunder\n"
           "tap idle.more\nexpect checkin.ticket\nexpect-text om 60 sekunder\n"
           "tap checkin.ticket.ok\nexpect home.checkin\nexpect-gone checkin.ticket\n"
-          + walk + "expect-text A002\nwait 59000\nexpect checkin.ticket\nexpect-text om 1 sekunder\n"
+          + walk + "expect-text A002\nwait 59000\nexpect checkin.ticket\nexpect-text om 1 sekund.\n"
+          "expect-no-text 1 sekunder\n"
           "wait 1000\nexpect home.checkin\nexpect-gone checkin.ticket\nexpect-no-text A002\n")
 check(r.returncode == 0, "the ticket stays until OK or the privacy timeout: %s" % r.stderr)
 shutil.rmtree(d)

@@ -117,6 +117,17 @@ static void test_shipped_files_complete(void)
                                                       "checkin.appointment", "jobs.title", NULL};
          *k; k++)
         CHECK(!strstr(i18n_get("fa", *k), "ي") && !strstr(i18n_get("fa", *k), "ك"));
+    /* The wrong-code pause is the kiosk's: no word says the citizen erred. */
+    static const struct {
+        const char *code, *words[5];
+    } blame[] = {{"da", {"forkert", "Forkert", "fejl", "for mange", NULL}},
+                 {"en", {"wrong", "Wrong", "mistake", "too many", NULL}}};
+    for (size_t i = 0; i < sizeof blame / sizeof *blame; i++)
+        for (const char *const *k = (const char *const[]){"checkin.paused", "checkin.paused.sub",
+                                                          NULL};
+             *k; k++)
+            for (const char *const *w = blame[i].words; *w; w++)
+                CHECK(!strstr(i18n_fmt(blame[i].code, *k, 5, &b), *w));
     buf_free(&b);
     i18n_unload();
 }
@@ -225,13 +236,30 @@ static void test_plural_table(void)
         {"ar", "jobs.count", 3, "3 وظائف", false},
         {"ar", "jobs.count", 11, "11 وظيفة", false},
         {"ar", "jobs.count", 100, "100 وظيفة", false},
+        /* The check-in countdowns ("Vent 1 sekunder" was the bug). */
+        {"da", "checkin.ticket.left", 1, "Skærmen går tilbage til start om 1 sekund.", true},
+        {"da", "checkin.ticket.left", 2, "Skærmen går tilbage til start om 2 sekunder.", true},
+        {"da", "checkin.paused.sub", 1, "om 1 sekund.", false},
+        {"en", "checkin.paused.sub", 1, "in 1 second.", false},
+        {"en", "checkin.ticket.left", 1, "in 1 second.", false},
+        {"en", "checkin.ticket.left", 30, "in 30 seconds.", false},
+        {"uk", "checkin.ticket.left", 21, "через 21 секунду.", false},
+        {"uk", "checkin.ticket.left", 3, "через 3 секунди.", false},
+        {"uk", "checkin.paused.sub", 11, "через 11 секунд.", false},
+        {"pl", "checkin.paused.sub", 1, "za 1 sekundę.", false},
+        {"pl", "checkin.paused.sub", 24, "za 24 sekundy.", false},
+        {"pl", "checkin.ticket.left", 25, "za 25 sekund.", false},
+        {"ar", "checkin.paused.sub", 9, "9 ثوانٍ", false},
+        {"ar", "checkin.paused.sub", 2, "ثانيتين", false},
+        {"ar", "checkin.ticket.left", 1, "ثانية واحدة", false},
+        {"ar", "checkin.ticket.left", 30, "30 ثانية", false},
     };
     check_fmt(shipped, sizeof shipped / sizeof *shipped);
     CHECK(!strstr(i18n_fmt("ar", "idle.body", 1, &b), "1")); /* a word, not "1 ثانية" */
     /* No counted text in any language shows its {n} unfilled. */
-    static const char *const counted[] = {"idle.body", "checkin.limited.sub",
-                                          "checkin.ticket.ahead", "jobs.count", "jobs.stale"};
-    for (int i = 1; i < N_CODES; i++)
+    static const char *const counted[] = {"idle.body", "checkin.paused.sub",
+                                          "checkin.ticket.left", "jobs.count", "jobs.stale"};
+    for (int i = 0; i < N_CODES; i++)
         for (size_t k = 0; k < sizeof counted / sizeof *counted; k++)
             for (long n = 0; n < 120; n++) {
                 i18n_fmt(codes[i], counted[k], n, &b);
