@@ -599,14 +599,15 @@ static int cut_width(struct para *p, int s, int k, const struct text_style *st)
 
 /* Replaces the block's last line by the rest of its paragraph cut to fit
  * wrap_w with "…": at a break opportunity when that keeps two thirds of
- * the line, else between grapheme clusters. */
-static void cut_line(struct layout *L, int wrap_w, const struct text_style *st)
+ * the line, else between grapheme clusters. The cut is before character
+ * hi (the end of the line after it: that one did not fit). */
+static void cut_line(struct layout *L, int wrap_w, int hi, const struct text_style *st)
 {
     struct line *ln = &L->lines[L->n - 1];
     int pi = ln->para, s = ln->a;
     struct para *p = &L->paras[pi];
     line_free(ln);
-    int k = fit_clusters(p, s, p->n, wrap_w, st, cut_width);
+    int k = fit_clusters(p, s, hi, wrap_w, st, cut_width);
     if (k > s && cut_width(p, s, k, st) > wrap_w)
         k = s; /* not even one cluster: "…" alone */
     for (int o = k; o > s; o--)
@@ -673,9 +674,11 @@ static void layout(struct layout *L, const char *text, const struct text_style *
         }
         bool more = e < n || L->lines[L->n - 1].b < p->n;
         if (max_lines && L->n >= max_lines && (L->n > max_lines || more)) {
+            int hi = L->n > max_lines && L->lines[max_lines].para == pi ? L->lines[max_lines].b
+                                                                        : p->n;
             while (L->n > max_lines)
                 line_free(&L->lines[--L->n]);
-            cut_line(L, wrap_w, st);
+            cut_line(L, wrap_w, hi, st);
             break;
         }
         pos = e + 1;

@@ -513,6 +513,85 @@ static void test_shapes(void)
     ui_deinit(&ui);
 }
 
+/* ---- widgets keep their text inside ---- */
+
+/* Pixels outside r (within a margin m around it) that are not bg. */
+static int spill(struct rect r, int m, uint32_t bg)
+{
+    int n = 0;
+    for (int y = r.y - m; y < r.y + r.h + m; y++)
+        for (int x = r.x - m; x < r.x + r.w + m; x++) {
+            bool inside = x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h;
+            if (!inside && x >= 0 && y >= 0 && x < 640 && y < 480)
+                n += pixel_at(x, y) != bg;
+        }
+    return n;
+}
+
+static void test_widgets_fit(void)
+{
+    struct ui ui;
+    ui_init(&ui, renderer, tc, 640, 480, 21.5f);
+    SDL_Color bg = {0xF4, 0xF1, 0xEA, 255};
+    uint32_t BG = 0xF4F1EA;
+    const char *long_uk = "Зареєструватися на консультацію до кар'єрного радника";
+    const char *word_uk = "Найрізноманітніших";
+    for (int rtl = 0; rtl < 2; rtl++) {
+        ui.rtl = rtl;
+        /* A button: its label shrinks, then is cut; nothing leaves it. */
+        struct rect b = {40, 40, 160, 60};
+        clear_to(bg);
+        ui_begin(&ui);
+        clear_to(bg);
+        ui_button(&ui, "b.long", b, long_uk, NULL, BTN_SECONDARY);
+        CHECK(spill(b, 30, BG) == 0);
+        clear_to(bg);
+        ui_button(&ui, "b.word", b, word_uk, NULL, BTN_PRIMARY);
+        CHECK(spill(b, 30, BG) == 0);
+        clear_to(bg);
+        ui_button(&ui, "b.sub", (struct rect){40, 40, 200, 90}, long_uk, long_uk, BTN_PRIMARY);
+        CHECK(spill((struct rect){40, 40, 200, 90}, 30, BG) == 0);
+        /* Still the whole label for expect-text and the script driver. */
+        CHECK(ui_has_text(&ui, long_uk));
+        /* A one-line text wider than its box is cut, not spilled, in both
+         * directions (a job title in the list); a wrapped, centred one
+         * keeps to its box's height. */
+        clear_to(bg);
+        struct rect t = {300, 100, 220, 40};
+        SDL_Color black = {0, 0, 0, 255};
+        struct text_style st = {ui_px(&ui, 3.2f), true, black};
+        const char *title = "Social- og sundhedsassistent til hjemmeplejen";
+        ui_text(&ui, NULL, t, title, &st, ALIGN_START, false, true);
+        /* What was drawn is the title cut with "…" (asked again: no render). */
+        size_t renders = text_cache_renders(tc);
+        const struct text_block *cut =
+            text_cache_get_lines(tc, title, &st, t.w, 1, ALIGN_START, rtl);
+        CHECK(cut->cut && cut->w <= t.w && text_cache_renders(tc) == renders);
+        ui_content_text(&ui, NULL, (struct rect){300, 200, 220, 40},
+                        "وظيفة Java (Senior) في Aarhus مع فريق التطوير", &st, ALIGN_START, false,
+                        true);
+        ui_text(&ui, NULL, (struct rect){300, 300, 220, 70}, long_uk, &st, ALIGN_CENTER, true,
+                true);
+        CHECK(spill(t, 30, BG) == 0);
+        CHECK(spill((struct rect){300, 200, 220, 40}, 30, BG) == 0);
+        CHECK(spill((struct rect){300, 300, 220, 70}, 30, BG) == 0);
+    }
+    ui.rtl = false;
+    /* PIN dots are discs, not missing-glyph boxes: solid at their centres,
+     * ground between them. */
+    clear_to(bg);
+    ui_pin_dots(&ui, "pin", (struct rect){0, 400, 640, 60}, 4);
+    float d = (float)ui_px(&ui, 2.6f), gap = (float)ui_px(&ui, 2.2f);
+    float x0 = (640 - 4 * d - 3 * gap) / 2;
+    int solid = 0;
+    for (int i = 0; i < 4; i++)
+        solid += pixel_at((int)(x0 + (float)i * (d + gap) + d / 2), 430) != BG;
+    CHECK(solid == 4);
+    CHECK(pixel_at((int)(x0 + d + gap / 2), 430) == BG);
+    CHECK(pixel_at((int)(x0 - gap), 430) == BG);
+    ui_deinit(&ui);
+}
+
 /* ---- glyphs: every text of every language has a font ---- */
 
 /* Pixels of the block for text that are not the white ground. */
@@ -615,6 +694,7 @@ int main(void)
     test_bidi();
     test_contrast();
     test_shapes();
+    test_widgets_fit();
     test_glyphs();
 
     text_fixture_close(&fx);
