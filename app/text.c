@@ -232,8 +232,8 @@ static enum family family_for(uint32_t cp, enum family want)
  * of its text. */
 struct para {
     char *text;
-    size_t bytes, base; /* base: where it starts in the block's text */
-    size_t kept;        /* bytes of the block's text in it (less when cut) */
+    size_t base; /* where it starts in the block's text */
+    size_t kept; /* bytes of the block's text in it (fewer when cut) */
     int n;
     uint32_t *cp;
     size_t *off; /* n + 1 byte offsets */
@@ -249,7 +249,7 @@ static void para_init(struct para *p, const char *text, size_t bytes, size_t bas
 {
     memset(p, 0, sizeof *p);
     p->text = xstrndup(text, bytes);
-    p->bytes = p->kept = bytes;
+    p->kept = bytes;
     p->base = base;
     size_t cap = bytes + 1;
     p->cp = xmalloc(cap * sizeof *p->cp);
