@@ -458,6 +458,56 @@ static void test_ellipsis(void)
     buf_free(&vis);
 }
 
+/* ---- anything at all ---- */
+
+/* Random mixes of the pieces text is made of (words of every script,
+ * digits, brackets, marks, isolates left open, combining marks, an emoji
+ * no font has, a broken UTF-8 byte): laid out at many widths and line
+ * limits, a block is never wider than its width (above one cluster's
+ * width) nor longer than its limit, and covers its text. */
+static void test_random(void)
+{
+    static const char *const pieces[] = {
+        "Jobcenter", "Slagelse", " ", " ", "  ", "مرحبا", "بك", "وظيفة", "٤٢", "10:30", "(",
+        ")", "[", "]", "«", "»", "-", "/", "SOSU-assistentelev/praktikant", "ሰላም", "መጻእኩም።",
+        "зустріч", "п'ять", "می‌خواهم", "۱۴:۰۰", "\xE2\x80\x8F", "\xE2\x80\x8E",
+        "\xE2\x81\xA7", "\xE2\x81\xA9", "\xE2\x80\xAB", "e\xCC\x81", "\xF0\x9F\x98\x80",
+        "\xFF", "\t", "Arbejdsmarkedsuddannelsescentervejledningsordningerne", ".", ",", "!",
+        "https://jobnet.dk/a?b=1", "\xE2\x80\xA6"};
+    uint32_t seed = 12345;
+    int over = 0, tried = 0;
+    struct buf text, dump;
+    buf_init(&text);
+    buf_init(&dump);
+    for (int t = 0; t < 150; t++) {
+        buf_clear(&text);
+        seed = seed * 1103515245u + 12345u;
+        int n = 1 + (int)(seed >> 16) % 14;
+        for (int i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            buf_puts(&text, pieces[(seed >> 16) % (sizeof pieces / sizeof *pieces)]);
+        }
+        bool rtl = t % 2;
+        for (int wrap = 70; wrap < 600; wrap += 97)
+            for (int lines = 0; lines <= 3; lines++, tried++) {
+                const struct text_block *b =
+                    text_cache_get_lines(tc, text.data, &style, wrap, lines, ALIGN_END, rtl);
+                text_debug_layout(text.data, &style, wrap, lines, rtl, &dump);
+                static struct kline ls[64];
+                int nl = parse_layout(dump.data, ls, 64);
+                bool bad = b->w > wrap || (lines && b->lines > lines) || nl != b->lines ||
+                           (!b->cut && nl && ls[nl - 1].end != text.len);
+                if (bad && !over++)
+                    fprintf(stderr, "%s:%d: \"%s\" at %d in %d lines: %d wide, %d lines, cut %d\n%s",
+                            __FILE__, __LINE__, text.data, wrap, lines, b->w, b->lines, b->cut,
+                            dump.data);
+            }
+    }
+    CHECK(tried > 1000 && over == 0);
+    buf_free(&text);
+    buf_free(&dump);
+}
+
 int main(void)
 {
     struct text_fixture fx;
@@ -468,6 +518,7 @@ int main(void)
     test_cases();
     test_compound_breaks();
     test_ellipsis();
+    test_random();
 
     text_fixture_close(&fx);
     TEST_END();
