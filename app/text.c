@@ -58,7 +58,7 @@ static const struct {
 };
 
 static char *font_path[FAM_COUNT][2];
-static TTF_Font *probe[FAM_COUNT]; /* for glyph coverage */
+static TTF_Font *probe[FAM_COUNT][2]; /* for glyph coverage, regular and bold */
 
 struct font_slot {
     enum family fam;
@@ -120,10 +120,10 @@ void text_deinit(void)
         TTF_CloseFont(fonts[i].font);
     n_fonts = 0;
     for (int f = 0; f < FAM_COUNT; f++) {
-        if (probe[f])
-            TTF_CloseFont(probe[f]);
-        probe[f] = NULL;
         for (int b = 0; b < 2; b++) {
+            if (probe[f][b])
+                TTF_CloseFont(probe[f][b]);
+            probe[f][b] = NULL;
             free(font_path[f][b]);
             font_path[f][b] = NULL;
         }
@@ -160,13 +160,18 @@ static TTF_Font *get_font(enum family fam, bool bold, int size)
     return font;
 }
 
+/* Whether the family draws cp in both weights. */
 static bool has_glyph(enum family fam, uint32_t cp)
 {
-    if (!font_path[fam][0])
-        return false;
-    if (!probe[fam])
-        probe[fam] = open_font(fam, false, 16);
-    return TTF_GlyphIsProvided32(probe[fam], cp) != 0;
+    for (int b = 0; b < 2; b++) {
+        if (!font_path[fam][b])
+            return false;
+        if (!probe[fam][b])
+            probe[fam][b] = open_font(fam, b, 16);
+        if (!TTF_GlyphIsProvided32(probe[fam][b], cp))
+            return false;
+    }
+    return true;
 }
 
 /* Characters that draw nothing (controls, bidi marks, joiners, variation

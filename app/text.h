@@ -102,9 +102,9 @@ bool text_is_rtl(const char *text);
 bool text_first_strong(const char *text, bool *strong);
 
 struct buf;
-/* How many characters of text no font of the kiosk can draw (invisible
- * ones, such as marks and joiners, need none); each listed in report (when
- * not NULL) as "U+XXXX", separated by spaces. */
+/* How many characters of text no font of the kiosk draws in regular and
+ * bold alike (invisible ones, such as marks and joiners, need none); each
+ * listed in report (when not NULL) as "U+XXXX", separated by spaces. */
 int text_missing_glyphs(const char *text, struct buf *report);
 
 /* For tests: the runs of one line in visual order (left to right),
