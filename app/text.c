@@ -605,7 +605,8 @@ static int cut_width(struct para *p, int s, int k, const struct text_style *st)
 /* Replaces the block's last line by the rest of its paragraph cut to fit
  * wrap_w with "…": at a break opportunity when that keeps two thirds of
  * the line, else between grapheme clusters. The cut is before character
- * hi (the end of the line after it: that one did not fit). */
+ * hi (the end of the line after it: that one did not fit). Shapes every
+ * line of the paragraph. */
 static void cut_line(struct layout *L, int wrap_w, int hi, const struct text_style *st)
 {
     struct line *ln = &L->lines[L->n - 1];
@@ -670,22 +671,25 @@ static void layout(struct layout *L, const char *text, const struct text_style *
         int first = L->n;
         struct line *ln = add_line(L, pi, 0, p->n);
         shape_line(L, ln, st);
-        if (wrap_w > 0 && p->n && ln->w > wrap_w) {
+        bool broken = wrap_w > 0 && p->n && ln->w > wrap_w;
+        if (broken) {
             line_free(ln);
             L->n--;
             break_para(L, pi, wrap_w, max_lines ? max_lines - first + 1 : 0, st);
+        }
+        bool more = e < n || L->lines[L->n - 1].b < p->n;
+        bool cut = max_lines && L->n >= max_lines && (L->n > max_lines || more);
+        if (cut) {
+            int hi = L->n > max_lines && L->lines[max_lines].para == pi ? L->lines[max_lines].b
+                                                                        : p->n;
+            L->n = max_lines; /* the line after the last one: never shaped */
+            cut_line(L, wrap_w, hi, st);
+        } else if (broken) {
             for (int i = first; i < L->n; i++)
                 shape_line(L, &L->lines[i], st);
         }
-        bool more = e < n || L->lines[L->n - 1].b < p->n;
-        if (max_lines && L->n >= max_lines && (L->n > max_lines || more)) {
-            int hi = L->n > max_lines && L->lines[max_lines].para == pi ? L->lines[max_lines].b
-                                                                        : p->n;
-            while (L->n > max_lines)
-                line_free(&L->lines[--L->n]);
-            cut_line(L, wrap_w, hi, st);
+        if (cut)
             break;
-        }
         pos = e + 1;
     }
 }
