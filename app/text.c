@@ -22,6 +22,11 @@
  * A block limited to n lines that does not fit keeps its first n - 1 lines
  * and, on the last, as much of the start as fits with "…" after it (see
  * cut_line).
+ *
+ * By hand, for want of a library: the script of a letter, from a few
+ * Unicode block ranges (FriBiDi and utf8proc know no scripts, and the
+ * HarfBuzz inside SDL2_ttf is not ours to call), only to pick its font
+ * and the script tag HarfBuzz shapes with.
  */
 #define _GNU_SOURCE
 #include "text.h"

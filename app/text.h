@@ -55,7 +55,8 @@ struct text_block {
 struct text_cache;
 
 /* Loads the fonts, from assets_dir/fonts first, then the system. Returns
- * false (after logging) when no usable font was found. */
+ * false (after logging) when no Latin or Arabic font was found; without
+ * the Ethiopic one (logged) its letters count as missing glyphs. */
 bool text_init(const char *assets_dir);
 void text_deinit(void);
 
