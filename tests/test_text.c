@@ -5,8 +5,10 @@
  * contrast of every text/background pair of the palette, and round shapes
  * (painted once, anti-aliased, symmetric).
  *
- * Runs headless (text_fixture.h). The glyphs: every text of every
- * language file has a font that draws it, and Tigrinya and Persian render.
+ * Widgets keep their text inside (buttons shrink, then cut with "…"; one
+ * line titles are cut with "…"), PIN dots are discs. The glyphs: every
+ * text of every language file has a font that draws it, and Tigrinya and
+ * Persian render. Runs headless (text_fixture.h).
  */
 #include "test.h"
 
