@@ -448,3 +448,12 @@ int i18n_missing(struct buf *report)
     }
     return gaps;
 }
+
+const char *i18n_key_at(const char *code, size_t i, const char **value)
+{
+    const struct lang *l = find(code);
+    if (!l || i >= l->n)
+        return NULL;
+    *value = l->pairs[i].value;
+    return l->pairs[i].key;
+}

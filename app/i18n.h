@@ -50,5 +50,8 @@ const char *i18n_fmt_text(const char *code, const char *key, const char *text, s
  * jobs.count.few", a key Danish lacks, a plural form the language's rule
  * never uses. Returns the count. */
 int i18n_missing(struct buf *report);
+/* Key number i of language code's file (in key order) and its value in
+ * *value, as written (no Danish fallback); NULL past the last. */
+const char *i18n_key_at(const char *code, size_t i, const char **value);
 
 #endif

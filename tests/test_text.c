@@ -5,7 +5,10 @@
  * contrast of every text/background pair of the palette, and round shapes
  * (painted once, anti-aliased, symmetric).
  *
- * Runs headless: a software renderer drawing into a plain SDL surface.
+ * Widgets keep their text inside (buttons shrink, then cut with "…"; one
+ * line titles are cut with "…"), PIN dots are discs. The glyphs: every
+ * text of every language file has a font that draws it, and Tigrinya and
+ * Persian render. Runs headless (text_fixture.h).
  */
 #include "test.h"
 
@@ -13,8 +16,11 @@
 #include <stdint.h>
 
 #include <SDL.h>
+#include <utf8proc.h>
 
+#include "i18n.h"
 #include "text.h"
+#include "text_fixture.h"
 #include "ui/ui.h"
 #include "util.h"
 
@@ -242,21 +248,7 @@ static void visual(const char *runs, struct buf *out)
         for (int i = 0; i < n; i++) {
             uint32_t cp = cps[rtl ? n - 1 - i : i];
             char u[5] = {0};
-            if (cp < 0x80) {
-                u[0] = (char)cp;
-            } else if (cp < 0x800) {
-                u[0] = (char)(0xC0 | cp >> 6);
-                u[1] = (char)(0x80 | (cp & 0x3F));
-            } else if (cp < 0x10000) {
-                u[0] = (char)(0xE0 | cp >> 12);
-                u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-                u[2] = (char)(0x80 | (cp & 0x3F));
-            } else {
-                u[0] = (char)(0xF0 | cp >> 18);
-                u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-                u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-                u[3] = (char)(0x80 | (cp & 0x3F));
-            }
+            utf8proc_encode_char((utf8proc_int32_t)cp, (utf8proc_uint8_t *)u);
             buf_puts(out, u);
         }
         if (!*end)
@@ -336,6 +328,18 @@ static void test_bidi(void)
     ORDER("Jobcenter Slagelse", true, "Jobcenter Slagelse");
     /* Arabic-Indic digits with a colon: W4 again, one number. */
     ORDER("الساعة ١٠:٣٠", true, "١٠:٣٠|الساعة ");
+    /* N0: a bracket pair around Latin after a Latin word takes its
+     * direction, so "(Senior)" stays whole beside "Java" (a per-line
+     * neighbour rule sent the ")" to the far side). */
+    ORDER("وظيفة Java (Senior) في Aarhus", true, "Aarhus| في |Java (Senior)|وظيفة ");
+    /* N0 with Arabic inside: the pair takes the direction of the text
+     * before it, left to right after "word", right to left after "قل". */
+    ORDER("The word (مرحبا) means hello", false, "The word (|مرحبا|) means hello");
+    ORDER("قل (مرحبا) ok", false, "قل (مرحبا)| ok");
+    /* An isolate (FSI … PDI) keeps "Anne 12" whole inside the Arabic; the
+     * marks themselves stand with the Arabic around them. */
+    ORDER("مرحبا \xE2\x81\xA8" "Anne 12\xE2\x81\xA9 بك", true,
+          "\xE2\x81\xA9 بك|Anne 12|مرحبا \xE2\x81\xA8");
 
     /* Left-to-right paragraphs. */
     ORDER("Hello", false, "Hello");
@@ -511,21 +515,179 @@ static void test_shapes(void)
     ui_deinit(&ui);
 }
 
+/* ---- widgets keep their text inside ---- */
+
+/* Pixels outside r (within a margin m around it) that are not bg. */
+static int spill(struct rect r, int m, uint32_t bg)
+{
+    int n = 0;
+    for (int y = r.y - m; y < r.y + r.h + m; y++)
+        for (int x = r.x - m; x < r.x + r.w + m; x++) {
+            bool inside = x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h;
+            if (!inside && x >= 0 && y >= 0 && x < 640 && y < 480)
+                n += pixel_at(x, y) != bg;
+        }
+    return n;
+}
+
+static void test_widgets_fit(void)
+{
+    struct ui ui;
+    ui_init(&ui, renderer, tc, 640, 480, 21.5f);
+    SDL_Color bg = {0xF4, 0xF1, 0xEA, 255};
+    uint32_t BG = 0xF4F1EA;
+    const char *long_uk = "Зареєструватися на консультацію до кар'єрного радника";
+    const char *word_uk = "Найрізноманітніших";
+    for (int rtl = 0; rtl < 2; rtl++) {
+        ui.rtl = rtl;
+        /* A button: its label shrinks, then is cut; nothing leaves it. */
+        struct rect b = {40, 40, 160, 60};
+        clear_to(bg);
+        ui_begin(&ui);
+        clear_to(bg);
+        ui_button(&ui, "b.long", b, long_uk, NULL, BTN_SECONDARY);
+        CHECK(spill(b, 30, BG) == 0);
+        clear_to(bg);
+        ui_button(&ui, "b.word", b, word_uk, NULL, BTN_PRIMARY);
+        CHECK(spill(b, 30, BG) == 0);
+        clear_to(bg);
+        ui_button(&ui, "b.sub", (struct rect){40, 40, 200, 90}, long_uk, long_uk, BTN_PRIMARY);
+        CHECK(spill((struct rect){40, 40, 200, 90}, 30, BG) == 0);
+        /* Still the whole label for expect-text and the script driver. */
+        CHECK(ui_has_text(&ui, long_uk));
+        /* A one-line text wider than its box is cut, not spilled, in both
+         * directions (a job title in the list); a wrapped, centred one
+         * keeps to its box's height. */
+        clear_to(bg);
+        struct rect t = {300, 100, 220, 40};
+        SDL_Color black = {0, 0, 0, 255};
+        struct text_style st = {ui_px(&ui, 3.2f), true, black};
+        const char *title = "Social- og sundhedsassistent til hjemmeplejen";
+        ui_text(&ui, NULL, t, title, &st, ALIGN_START, false, true);
+        /* What was drawn is the title cut with "…" (asked again: no render). */
+        size_t renders = text_cache_renders(tc);
+        const struct text_block *cut =
+            text_cache_get_lines(tc, title, &st, t.w, 1, ALIGN_START, rtl);
+        CHECK(cut->cut && cut->w <= t.w && text_cache_renders(tc) == renders);
+        ui_content_text(&ui, NULL, (struct rect){300, 200, 220, 40},
+                        "وظيفة Java (Senior) في Aarhus مع فريق التطوير", &st, ALIGN_START, false,
+                        true);
+        ui_text(&ui, NULL, (struct rect){300, 300, 220, 70}, long_uk, &st, ALIGN_CENTER, true,
+                true);
+        CHECK(spill(t, 30, BG) == 0);
+        CHECK(spill((struct rect){300, 200, 220, 40}, 30, BG) == 0);
+        CHECK(spill((struct rect){300, 300, 220, 70}, 30, BG) == 0);
+    }
+    ui.rtl = false;
+    /* PIN dots are discs, not missing-glyph boxes: solid at their centres,
+     * ground between them. */
+    clear_to(bg);
+    ui_pin_dots(&ui, "pin", (struct rect){0, 400, 640, 60}, 4);
+    float d = (float)ui_px(&ui, 2.6f), gap = (float)ui_px(&ui, 2.2f);
+    float x0 = (640 - 4 * d - 3 * gap) / 2;
+    int solid = 0;
+    for (int i = 0; i < 4; i++)
+        solid += pixel_at((int)(x0 + (float)i * (d + gap) + d / 2), 430) != BG;
+    CHECK(solid == 4);
+    CHECK(pixel_at((int)(x0 + d + gap / 2), 430) == BG);
+    CHECK(pixel_at((int)(x0 - gap), 430) == BG);
+    ui_deinit(&ui);
+}
+
+/* ---- glyphs: every text of every language has a font ---- */
+
+/* Pixels of the block for text that are not the white ground. */
+static int ink(const char *text, int size, bool rtl, const struct text_block **out)
+{
+    SDL_Color black = {0, 0, 0, 255};
+    const struct text_block *b = get(text, size, false, black, 0, ALIGN_START, rtl);
+    *out = b;
+    if (!b->tex || b->w > 640 || b->h > 480)
+        return 0;
+    SDL_SetRenderDrawColor(renderer, 255, 255, 255, 255);
+    SDL_RenderClear(renderer);
+    SDL_RenderCopy(renderer, b->tex, NULL, &(SDL_Rect){0, 0, b->w, b->h});
+    uint32_t *px = xmalloc((size_t)b->w * (size_t)b->h * 4);
+    SDL_RenderReadPixels(renderer, &(SDL_Rect){0, 0, b->w, b->h}, SDL_PIXELFORMAT_ARGB8888, px,
+                         b->w * 4);
+    int n = 0;
+    for (int i = 0; i < b->w * b->h; i++)
+        n += (px[i] & 0xFFFFFF) != 0xFFFFFF;
+    free(px);
+    return n;
+}
+
+static void test_glyphs(void)
+{
+    /* Every value of every key of every language file. */
+    CHECK(i18n_load(SKRANKE_ASSETS_DIR));
+    struct buf report;
+    buf_init(&report);
+    int texts = 0, missing = 0;
+    for (int l = 0; l < i18n_count(); l++) {
+        const char *code = i18n_code(l), *key, *value;
+        for (size_t k = 0; (key = i18n_key_at(code, k, &value)); k++) {
+            texts++;
+            buf_clear(&report);
+            if (text_missing_glyphs(value, &report)) {
+                missing++;
+                fprintf(stderr, "%s:%d: %s.txt, %s: no font of the kiosk draws %s\n", __FILE__,
+                        __LINE__, code, key, report.data);
+            }
+        }
+    }
+    CHECK(i18n_count() >= 4 && texts > 4 * 50);
+    CHECK(missing == 0);
+    i18n_unload();
+
+    /* The scripts and signs the translations use, each with a font. */
+    static const char *const samples[] = {
+        "Zażółć gęślą jaźń — „Dzień dobry”", /* Polish */
+        "Fadlan geli lambarkaaga: 10:30", /* Somali */
+        "Ґанок, їжак, п’ять, м'ята, ʼєднання «так»", /* Ukrainian */
+        "لطفاً شماره‌ی خود را وارد کنید؛ پژوهش، گچ، ۱۲۳۴۵۶۷۸۹۰", /* Persian, with ZWNJ */
+        "ሰላም! ናብ ማእከል ስራሕ እንቋዕ ብደሓን መጻእኩም። ቍጽሪ ፩፪፫", /* Tigrinya */
+        "مرحباً بكم، رقمكم ٤٢ — الساعة ١٠:٣٠؟", /* Arabic */
+        "Æblegrød på øen ‒ 1½ t. à 30 kr. • …", /* Danish and signs */
+    };
+    for (size_t i = 0; i < sizeof samples / sizeof *samples; i++) {
+        buf_clear(&report);
+        if (text_missing_glyphs(samples[i], &report)) {
+            test_failed++;
+            fprintf(stderr, "%s:%d: \"%s\": no font draws %s\n", __FILE__, __LINE__, samples[i],
+                    report.data);
+        } else {
+            test_passed++;
+        }
+    }
+    /* The check can fail: a private-use character and a Chinese one. */
+    buf_clear(&report);
+    CHECK(text_missing_glyphs("A\xEE\x80\x80 \xE4\xB8\xAD", &report) == 2);
+    CHECK_STR(report.data, "U+E000 U+4E2D");
+    buf_free(&report);
+
+    /* Tigrinya and Persian render: ink, one line, the Persian letters
+     * joined (the word narrower than its letters apart). */
+    text_cache_clear(tc);
+    const struct text_block *b;
+    CHECK(ink("ሰላም! ናብ ማእከል ስራሕ እንቋዕ ብደሓን መጻእኩም።", 32, false, &b) > 500);
+    CHECK(b->lines == 1 && b->w > 300);
+    CHECK(ink("لطفاً شماره‌ی خود را وارد کنید", 32, true, &b) > 500);
+    CHECK(b->lines == 1 && b->w > 200);
+    int joined = ink("پژوهش", 32, true, &b) ? b->w : 0, apart = 0;
+    const char *letters[] = {"پ", "ژ", "و", "ه", "ش"};
+    for (int i = 0; i < 5; i++)
+        apart += ink(letters[i], 32, true, &b) ? b->w : 0;
+    CHECK(joined > 0 && joined < apart);
+}
+
 int main(void)
 {
-    setenv("SDL_VIDEODRIVER", "dummy", 1);
-    if (SDL_Init(SDL_INIT_VIDEO) < 0) {
-        fprintf(stderr, "SDL: %s\n", SDL_GetError());
+    struct text_fixture fx;
+    if (!text_fixture_open(&fx, 640, 480))
         return 2;
-    }
-    SDL_Surface *target = SDL_CreateRGBSurfaceWithFormat(0, 640, 480, 32, SDL_PIXELFORMAT_ARGB8888);
-    SDL_Renderer *ren = target ? SDL_CreateSoftwareRenderer(target) : NULL;
-    if (!ren || !text_init(SKRANKE_ASSETS_DIR)) {
-        fprintf(stderr, "cannot set up a software renderer and the fonts: %s\n", SDL_GetError());
-        return 2;
-    }
-    tc = text_cache_create(ren);
-    renderer = ren;
+    tc = fx.tc;
+    renderer = fx.ren;
 
     test_cache_renders_once();
     test_cache_bounded_lru();
@@ -534,11 +696,9 @@ int main(void)
     test_bidi();
     test_contrast();
     test_shapes();
+    test_widgets_fit();
+    test_glyphs();
 
-    text_cache_destroy(tc);
-    text_deinit();
-    SDL_DestroyRenderer(ren);
-    SDL_FreeSurface(target);
-    SDL_Quit();
+    text_fixture_close(&fx);
     TEST_END();
 }

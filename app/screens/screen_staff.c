@@ -729,12 +729,8 @@ static void draw_pin(struct ui *ui, int y, const char *title)
 {
     int W = ui->w, H = ui->h, m = ui_px(ui, 4);
     y += line(ui, y, title, 4.2f, true, UI_TEXT);
-    char dots[(sizeof st.pin - 1) * (sizeof "● " - 1) + 1] = "";
-    for (size_t i = 0; i < strlen(st.pin); i++)
-        strcat(dots, "● ");
-    struct text_style ds = {ui_px(ui, 5), true, UI_TEXT};
-    ui_text(ui, "staff.pin.dots", (struct rect){m, y, W - 2 * m, ui_px(ui, 8)}, dots[0] ? dots : " ",
-            &ds, ALIGN_CENTER, false, true);
+    ui_pin_dots(ui, "staff.pin.dots", (struct rect){m, y, W - 2 * m, ui_px(ui, 8)},
+                (int)strlen(st.pin));
     y += ui_px(ui, 8);
     y += draw_note(ui, y);
     static const char *const keys[12] = {"key.1", "key.2", "key.3", "key.4", "key.5", "key.6",

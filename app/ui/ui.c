@@ -194,11 +194,32 @@ bool ui_text_rtl(const struct ui *ui, const char *text)
     return ui->rtl || text_is_rtl(text);
 }
 
+/* The block for text in box r: unwrapped text on one line and wrapped text
+ * in as many lines as r holds when max_lines < 0 (else in max_lines; 0:
+ * any number), cut with "…" rather than spilling out of the box. Text with
+ * line breaks of its own, unwrapped, keeps them. */
+static const struct text_block *fit_block(struct ui *ui, const char *text,
+                                          const struct text_style *st, struct rect r, bool wrap,
+                                          int max_lines, enum text_align inner, bool rtl)
+{
+    if (!wrap)
+        return strchr(text, '\n') ? text_cache_get(ui->tc, text, st, 0, inner, rtl)
+                                  : text_cache_get_lines(ui->tc, text, st, r.w, 1, inner, rtl);
+    if (max_lines >= 0)
+        return text_cache_get_lines(ui->tc, text, st, r.w, max_lines, inner, rtl);
+    const struct text_block *b = text_cache_get(ui->tc, text, st, r.w, inner, rtl);
+    if (b->h <= r.h || b->lines <= 1)
+        return b;
+    int lines = r.h * b->lines / b->h;
+    return text_cache_get_lines(ui->tc, text, st, r.w, lines > 1 ? lines : 1, inner, rtl);
+}
+
 /* Text with its paragraph direction and the side that "start" means given
- * separately (they differ for content in another script than the screen). */
+ * separately (they differ for content in another script than the screen).
+ * max_lines as for fit_block; vertically centred text is held to r.h. */
 static int draw_text(struct ui *ui, const char *id, struct rect r, const char *text,
                      const struct text_style *st, enum text_align align, bool wrap, bool vcenter,
-                     bool rtl, bool start_right)
+                     int max_lines, bool rtl, bool start_right)
 {
     if (!text || !*text)
         return 0;
@@ -206,11 +227,10 @@ static int draw_text(struct ui *ui, const char *id, struct rect r, const char *t
     enum text_align inner = align;
     if (align != ALIGN_CENTER && rtl != start_right)
         inner = align == ALIGN_START ? ALIGN_END : ALIGN_START;
-    const struct text_block *b = text_cache_get(ui->tc, text, st, wrap ? r.w : 0, inner, rtl);
-    if (id)
-        ui_register(ui, id, r, UI_LABEL, false, text);
-    else
-        ui_register(ui, NULL, r, UI_LABEL, false, text);
+    if (max_lines < 0 && !vcenter)
+        max_lines = 0;
+    const struct text_block *b = fit_block(ui, text, st, r, wrap, max_lines, inner, rtl);
+    ui_register(ui, id, r, UI_LABEL, false, text);
     if (!b->tex || ui->dry)
         return b->h;
     bool left = (align == ALIGN_START) != start_right;
@@ -219,7 +239,7 @@ static int draw_text(struct ui *ui, const char *id, struct rect r, const char *t
     SDL_Rect dst = {x, y, b->w, b->h};
     SDL_Rect clip = {r.x, vcenter ? r.y : y, r.w, vcenter ? r.h : b->h};
     if (b->w > r.w) {
-        /* Wider than its box (an unbreakable word): clip, never spill. */
+        /* Unwrapped lines of its own wider than the box: clip, never spill. */
         SDL_RenderSetClipRect(ui->ren, &clip);
         SDL_RenderCopy(ui->ren, b->tex, NULL, &dst);
         SDL_RenderSetClipRect(ui->ren, NULL);
@@ -233,7 +253,15 @@ int ui_text(struct ui *ui, const char *id, struct rect r, const char *text,
             const struct text_style *st, enum text_align align, bool wrap, bool vcenter)
 {
     bool rtl = ui_text_rtl(ui, text ? text : "");
-    return draw_text(ui, id, r, text, st, align, wrap, vcenter, rtl, rtl);
+    return draw_text(ui, id, r, text, st, align, wrap, vcenter, -1, rtl, rtl);
+}
+
+int ui_text_lines(struct ui *ui, const char *id, struct rect r, const char *text,
+                  const struct text_style *st, enum text_align align, int max_lines,
+                  bool vcenter)
+{
+    bool rtl = ui_text_rtl(ui, text ? text : "");
+    return draw_text(ui, id, r, text, st, align, true, vcenter, max_lines, rtl, rtl);
 }
 
 static bool content_rtl(const struct ui *ui, const char *text)
@@ -246,8 +274,8 @@ static bool content_rtl(const struct ui *ui, const char *text)
 int ui_content_text(struct ui *ui, const char *id, struct rect r, const char *text,
                     const struct text_style *st, enum text_align align, bool wrap, bool vcenter)
 {
-    return draw_text(ui, id, r, text, st, align, wrap, vcenter, content_rtl(ui, text ? text : ""),
-                     ui->rtl);
+    return draw_text(ui, id, r, text, st, align, wrap, vcenter, -1,
+                     content_rtl(ui, text ? text : ""), ui->rtl);
 }
 
 int ui_content_height(struct ui *ui, const char *text, const struct text_style *st, int w)

@@ -150,10 +150,18 @@ void ui_shapes_free(struct ui *ui);
 size_t ui_shapes_painted(const struct ui *ui); /* for tests: textures painted so far */
 
 /* Text inside r (screen coordinates), aligned and vertically centred;
- * wrapped to r.w when wrap. Returns the block's height. The text is recorded
- * for expect-text under the given widget id (or as a label when id is NULL). */
+ * wrapped to r.w when wrap. Never wider than r: unwrapped text that does
+ * not fit is cut with "…" (its start kept, text_cache_get_lines), and so is
+ * vertically centred text taller than r.h, in as many lines as r holds.
+ * Returns the block's height. The whole text is recorded for expect-text
+ * under the given widget id (or as a label when id is NULL). */
 int ui_text(struct ui *ui, const char *id, struct rect r, const char *text,
             const struct text_style *st, enum text_align align, bool wrap, bool vcenter);
+/* ui_text wrapped in at most max_lines lines (0: any number), cut with
+ * "…" when longer. */
+int ui_text_lines(struct ui *ui, const char *id, struct rect r, const char *text,
+                  const struct text_style *st, enum text_align align, int max_lines,
+                  bool vcenter);
 bool ui_text_rtl(const struct ui *ui, const char *text);
 /* Like ui_text, for content that is not the screen's own words (a job ad):
  * the text keeps its own direction (from its first letter), while start and
@@ -191,6 +199,8 @@ void ui_keyboard_layout(struct ui *ui, const char *prefix, struct rect r, enum u
                         enum ui_layout other, const char *del_label, const char *space_label);
 /* Progress dots: current of total (1-based). */
 void ui_dots(struct ui *ui, struct rect r, int current, int total, const char *text);
+/* n filled discs in a row, centred in r: the digits typed of a PIN. */
+void ui_pin_dots(struct ui *ui, const char *id, struct rect r, int n);
 /* A scrolling list: calls item(i, rect) for the visible items; item rects
  * are in layout coordinates. Ids of items are the item callback's. */
 void ui_list(struct ui *ui, const char *id, struct rect r, struct ui_list *st, int n_items,

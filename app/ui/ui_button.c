@@ -1,11 +1,37 @@
 /*
  * ui_button.c — a large touch button: a rounded panel with a bold label and
  * an optional second line in smaller text. Pressed buttons darken at once,
- * so a touch is acknowledged before the finger lifts.
+ * so a touch is acknowledged before the finger lifts. A label never leaves
+ * its button: too wide or too tall, it gets a step or two smaller, then is
+ * cut with "…".
  */
 #include "ui.h"
 
 #include <string.h>
+
+/* A label's size and line limit for a box of w x h: its own size when it
+ * fits, else a step or two smaller (to three quarters), else the smallest
+ * cut with "…" in the lines that fit, or in one when a word would have to
+ * be broken inside ("Українськ…", not "Українськ" + "а"). Sets st->size;
+ * returns the line limit (0: none needed). */
+static int fit_label(struct ui *ui, const char *label, struct text_style *st, int w, int h)
+{
+    if (!label || !*label)
+        return 0;
+    bool rtl = ui_text_rtl(ui, label);
+    int base = st->size;
+    const struct text_block *b = NULL;
+    for (int step = 0; step < 3; step++) {
+        st->size = base * (8 - step) / 8;
+        b = text_cache_get(ui->tc, label, st, w, ALIGN_CENTER, rtl);
+        if (b->h <= h && !b->split)
+            return 0;
+    }
+    if (b->split || b->h <= 0)
+        return 1;
+    int lines = h * b->lines / b->h;
+    return lines > 1 ? lines : 1;
+}
 
 void ui_button(struct ui *ui, const char *id, struct rect lr, const char *label,
                const char *sublabel, enum ui_button_style style)
@@ -51,27 +77,28 @@ void ui_button(struct ui *ui, const char *id, struct rect lr, const char *label,
 
     int pad = ui_px(ui, 1.5f);
     struct rect inner = {r.x + pad, r.y + pad / 2, r.w - 2 * pad, r.h - pad};
-    int size = ui_px(ui, r.h > ui_px(ui, 14) ? 4.4f : 3.4f);
-    struct text_style main = {size, true, fg};
+    struct text_style main = {ui_px(ui, r.h > ui_px(ui, 14) ? 4.4f : 3.4f), true, fg};
+    /* The lines' leading may reach into the padding, not past the panel. */
+    int room = r.h;
     if (!sublabel || !*sublabel) {
-        /* A one-word label that does not fit gets smaller rather than
-         * broken in the middle ("Українськ-а"), down to two thirds. */
-        if (label && !strchr(label, ' ')) {
-            int min = size * 2 / 3;
-            while (main.size > min && text_width(label, &main, ui_text_rtl(ui, label)) > inner.w)
-                main.size--;
-        }
-        ui_text(ui, NULL, inner, label, &main, ALIGN_CENTER, true, true);
+        int lines = fit_label(ui, label, &main, inner.w, room);
+        ui_text_lines(ui, NULL, inner, label, &main, ALIGN_CENTER, lines, true);
         return;
     }
     struct text_style sub = {ui_px(ui, 2.6f), false, fg};
-    int h1 = text_cache_get(ui->tc, label, &main, inner.w, ALIGN_CENTER,
-                            ui_text_rtl(ui, label))->h;
-    int h2 = text_cache_get(ui->tc, sublabel, &sub, inner.w, ALIGN_CENTER,
-                            ui_text_rtl(ui, sublabel))->h;
-    int gap = ui_px(ui, 0.8f), y = inner.y + (inner.h - h1 - gap - h2) / 2;
-    ui_text(ui, NULL, (struct rect){inner.x, y, inner.w, h1}, label, &main, ALIGN_CENTER, true,
-            false);
-    ui_text(ui, NULL, (struct rect){inner.x, y + h1 + gap, inner.w, h2}, sublabel, &sub,
-            ALIGN_CENTER, true, false);
+    int gap = ui_px(ui, 0.8f);
+    const struct text_block *b = text_cache_get(ui->tc, sublabel, &sub, inner.w, ALIGN_CENTER,
+                                                ui_text_rtl(ui, sublabel));
+    int sub_line = b->lines ? b->h / b->lines : 0;
+    int lines1 = fit_label(ui, label, &main, inner.w, room - gap - sub_line);
+    int h1 = text_cache_get_lines(ui->tc, label, &main, inner.w, lines1, ALIGN_CENTER,
+                                  ui_text_rtl(ui, label))->h;
+    int lines2 = fit_label(ui, sublabel, &sub, inner.w, room - gap - h1);
+    int h2 = text_cache_get_lines(ui->tc, sublabel, &sub, inner.w, lines2, ALIGN_CENTER,
+                                  ui_text_rtl(ui, sublabel))->h;
+    int y = inner.y + (inner.h - h1 - gap - h2) / 2;
+    ui_text_lines(ui, NULL, (struct rect){inner.x, y, inner.w, h1}, label, &main, ALIGN_CENTER,
+                  lines1, false);
+    ui_text_lines(ui, NULL, (struct rect){inner.x, y + h1 + gap, inner.w, h2}, sublabel, &sub,
+                  ALIGN_CENTER, lines2, false);
 }
