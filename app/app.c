@@ -562,7 +562,8 @@ static void draw_prompt(struct app *a, struct ui *ui)
     int pad = ui_px(ui, 4);
     struct text_style title = {ui_px(ui, 5.2f), true, UI_TEXT};
     struct text_style body = {ui_px(ui, 3.4f), false, UI_TEXT};
-    struct rect tr = {p.x + pad, p.y + pad, p.w - 2 * pad, ui_px(ui, 9)};
+    /* Room for the question on two lines (Somali, Polish need them). */
+    struct rect tr = {p.x + pad, p.y + pad, p.w - 2 * pad, ui_px(ui, 16)};
     ui_text(ui, NULL, tr, T(a, "idle.title"), &title, ALIGN_CENTER, true, true);
     struct buf b;
     buf_init(&b);

@@ -119,6 +119,8 @@ int main(int argc, char **argv)
     }
     if ((o.script || o.dump_ui) && !getenv("SDL_VIDEODRIVER"))
         setenv("SDL_VIDEODRIVER", "dummy", 1);
+    if ((o.script || o.dump_ui) && !getenv("SDL_AUDIODRIVER"))
+        setenv("SDL_AUDIODRIVER", "dummy", 1); /* speech is heard nowhere */
 
     int rc = 1;
     struct app a;

@@ -274,6 +274,10 @@ static bool run_line(struct app *a, char *line, const char *shots)
     if (strcmp(line, "expect-no-text") == 0) {
         return !ui_has_text(&a->ui, arg) || fail("the text \"%s\" is on screen", arg);
     }
+    if (strcmp(line, "expect-whole") == 0) {
+        const char *cut = ui_cut_text(&a->ui);
+        return !cut || fail("a text does not fit its box and was cut: \"%.200s\"", cut);
+    }
     if (strcmp(line, "expect-spoken") == 0) {
         return (a->speech && speech_log_has(a->speech, arg)) ||
                fail("\"%s\" was not spoken since the screen changed", arg);

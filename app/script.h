@@ -5,6 +5,7 @@
  * tests: `expect-gone ID`, `expect-no-text TEXT` and `expect-not-cached
  * TEXT` (no rendered text in the cache contains TEXT), and `dump NAME`
  * writes the widgets on screen as --dump-ui prints them to SHOTS/NAME.ui.
+ * `expect-whole` fails when a text on screen had to be cut to fit its box.
  * For speech, besides `expect-spoken TEXT`: `expect-not-spoken TEXT`, and
  * in real time (speech has its own thread) `sleep MS`, `wait-spoken MS`
  * (until all was said and played) and `expect-silent MS` (the voice stops

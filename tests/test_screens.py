@@ -12,8 +12,8 @@ and, at each screen, checks what a reader of that language would notice:
     piece of a Danish text whose key the language translates differently,
     and the walk-in errands (translated for every language the kiosk ships)
     are not in Danish;
-  - no text was cut or shrunk to fit on any screen (the widget list marks a
-    text the layout had to shorten).
+  - no text had to be cut to fit on any screen (the driver's expect-whole;
+    list rows of job data aside, which are cut on purpose).
 
 Usage: test_screens.py BUILD_DIR SOURCE_DIR
 """
@@ -84,7 +84,7 @@ def script_for(code, lines):
     for line in lines:
         if line.startswith("@"):
             name = "screens-%s-%s" % (code, line[1:])
-            out += ["shot " + name, "dump " + name]
+            out += ["shot " + name, "dump " + name, "expect-whole"]
         else:
             out.append(line)
     return "\n".join(out) + "\n"
@@ -119,8 +119,6 @@ def check_screen(code, name, ui):
     where = "%s, %s" % (code, name)
     ws = widgets(ui)
     check(ws, "%s: the screen has widgets" % where)
-    for wid, kind, text, flags in ws:
-        check("cut" not in flags, "%s: %s had to be shortened to fit: %r" % (where, wid, text))
     if code == "da":
         return
     pieces = danish_pieces(code)

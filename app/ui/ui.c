@@ -230,7 +230,7 @@ static int draw_text(struct ui *ui, const char *id, struct rect r, const char *t
     if (max_lines < 0 && !vcenter)
         max_lines = 0;
     const struct text_block *b = fit_block(ui, text, st, r, wrap, max_lines, inner, rtl);
-    ui_register(ui, id, r, UI_LABEL, false, text);
+    ui_register(ui, id, r, UI_LABEL, false, text)->cut = b->cut || b->split;
     if (!b->tex || ui->dry)
         return b->h;
     bool left = (align == ALIGN_START) != start_right;
@@ -433,6 +433,28 @@ const struct widget *ui_find(const struct ui *ui, const char *id)
 const char *ui_widget_text(const struct ui *ui, const struct widget *w)
 {
     return ui->texts.data ? ui->texts.data + w->text_off : "";
+}
+
+static bool in_list_row(const struct ui *ui, const struct widget *w)
+{
+    int cx = w->r.x + w->r.w / 2, cy = w->r.y + w->r.h / 2;
+    for (size_t i = 0; i < ui->n; i++) {
+        const struct widget *p = &ui->widgets[i];
+        if (strstr(p->id, ".item.") && cx >= p->r.x && cx < p->r.x + p->r.w && cy >= p->r.y &&
+            cy < p->r.y + p->r.h)
+            return true;
+    }
+    return false;
+}
+
+const char *ui_cut_text(const struct ui *ui)
+{
+    for (size_t i = 0; i < ui->n; i++) {
+        const struct widget *w = &ui->widgets[i];
+        if (w->cut && !strstr(w->id, ".item.") && !in_list_row(ui, w))
+            return ui_widget_text(ui, w);
+    }
+    return NULL;
 }
 
 bool ui_has_text(const struct ui *ui, const char *text)

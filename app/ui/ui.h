@@ -42,6 +42,7 @@ struct widget {
     bool interactive;
     size_t text_off; /* into ui.texts; "" when none */
     struct ui_list *list;
+    bool cut; /* its text did not fit: cut with "…" or a word broken inside */
 };
 
 /* Scroll state of a list, owned by its screen. */
@@ -236,6 +237,10 @@ void ui_cancel_press(struct ui *ui);
 const struct widget *ui_find(const struct ui *ui, const char *id);
 const char *ui_widget_text(const struct ui *ui, const struct widget *w);
 bool ui_has_text(const struct ui *ui, const char *text);
+/* The first text on screen that did not fit its box (cut with "…", or a
+ * word broken inside), leaving out list rows (ids with ".item.", whose
+ * data may be cut on purpose); NULL when every text is whole. */
+const char *ui_cut_text(const struct ui *ui);
 /* Lines "id x y w h kind text" for --dump-ui. */
 void ui_dump(const struct ui *ui, struct buf *out);
 
