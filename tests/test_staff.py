@@ -121,8 +121,9 @@ r = kiosk(data, ENTER + pin("1111") + "expect-text Forkert PIN.\n" + pin("2222")
           + pin("3333") + "expect-text Forkert PIN. Vent 2 sekunder, før du prøver igen.\n"
           "wait 2000\n" + pin("5555") + "expect-text Forkert PIN. Vent 4 sekunder\n"
           + pin("4711") + "expect-text Vent 2 sekunder, før du prøver igen.\n"
-          "expect-no-text Forkert\nexpect-gone staff.import\nwait 1000\ntap staff.pin.ok\n"
-          "expect-text Vent 1 sekund, før du prøver igen.\nwait 1000\n" + pin("4711")
+          "expect-no-text Forkert\nexpect-gone staff.import\nwait 300\ntap staff.pin.ok\n"
+          "expect-text Vent 1 sekund, før du prøver igen.\nexpect-no-text Forkert\nwait 1000\n"
+          + pin("4711")
           + "expect staff.import\n")
 check(r.returncode == 0, "back-off: an attempt during the wait is not even checked: %s" % r.stderr)
 # Each try after the wait of the one before (staff mode closes by itself
