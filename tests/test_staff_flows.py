@@ -6,16 +6,23 @@
 2. "Gem på USB" with nothing waiting writes nothing on the stick, uses up no
    batch number and says "Intet at gemme"; the next real export is 000001.
 3. The status view shows times in local time (Europe/Copenhagen), not UTC.
-4. Units and errands: at most 12 (the buttons the kiosk shows); the 13th is
-   refused with a clear message by skranke-admin and in staff mode, before
-   anything is typed; all 12 show on the walk-in screen.
+4. Units and errands: at most 12 units and 8 errands (the buttons the
+   kiosk shows on one screen); one more is refused with a clear message by
+   skranke-admin and in staff mode, before anything is typed.
+5. Long names and deep paths: a batch whose name on the stick is as long as
+   a Linux name can be (255 bytes, or 240 bytes of Danish letters) comes in
+   or is refused under its whole name, never cut or called "unreadable";
+   skranke-admin refuses a path beyond PATH_MAX and an export folder so deep
+   that the batch's path would not fit, clearly, writing nothing and using
+   up no batch number.
 
 Run by ctest as: test_staff_flows.py BUILD_DIR SOURCE_DIR
 """
+import json
 import os
 import shutil
 
-from kiosktest import ENV, admin, check, finish, kiosk, new_store
+from kiosktest import ENV, SOURCE, admin, check, finish, kiosk, listing, new_store
 
 ENTER = "drag 20 20 20 20 3100\n"
 
@@ -110,6 +117,62 @@ for window in ("1280x800", "800x1280", "1024x600"):
     check(r.returncode == 0, "%s: the 9th errand refused on screen, all 8 errands and 12 units "
           "shown: %s" % (window, r.stderr))
 check(admin(data, "config", "get", "errands").stdout.strip() == eight, "the errands unchanged")
+shutil.rmtree(d)
+
+# 5. Long names on the stick, deep paths for skranke-admin.
+d, data, root = staff_store()
+inbox = os.path.join(root, "STICK", "skranke", "inbox")
+long_ok = "j" * 250 + ".json"  # 255 bytes: NAME_MAX
+shutil.copy(os.path.join(SOURCE, "tests", "data", "jobs-sample.json"), os.path.join(inbox, long_ok))
+long_bad = "æ" * 117 + ".json"  # 239 bytes, 122 characters
+with open(os.path.join(inbox, long_bad), "w", encoding="utf-8") as f:
+    f.write('{"format": "skranke.jobs/1",\n  "jobs": [}')
+r = kiosk(data, ENTER + pin("4711") + "tap staff.import\nexpect staff.result\n"
+          "expect-text Hentet: %s – 12 job\nexpect-text Afvist: %s:2:\n"
+          "expect-no-text unreadable name\nexpect-no-text …\n" % (long_ok, long_bad))
+check(r.returncode == 0, "names of 255 bytes: taken or refused under their whole name: %s" % r.stderr)
+check(len(listing(data, "jobs") or []) == 12, "the batch with the longest name came in")
+
+
+def deep(base, total):
+    """A folder under base whose path is about `total` bytes long, made one
+    level at a time (a path beyond PATH_MAX cannot be made in one call)."""
+    fd = os.open(base, os.O_RDONLY)
+    path = base
+    i = 0
+    while len(path) + 202 < total:
+        name = "%02d" % i + "d" * 198
+        os.mkdir(name, dir_fd=fd)
+        nfd = os.open(name, os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = nfd
+        path += "/" + name
+        i += 1
+    name = "e" * (total - len(path) - 1)  # exactly `total` bytes
+    os.mkdir(name, dir_fd=fd)
+    os.close(fd)
+    return path + "/" + name
+
+
+# An export folder so deep that the batch's own path would pass 4095 bytes.
+before = admin(data, "status", "--json").stdout
+r = kiosk(data, SURVEY)
+near = deep(d, 4070)  # + "/skranke-…-000001" passes 4095
+r = admin(data, "export", near)
+check(r.returncode != 0 and "too long" in r.stderr, "export to a too-deep folder refused: %d %s"
+      % (r.returncode, r.stderr[-300:]))
+check(os.listdir(near) == [], "nothing written in the too-deep folder: %s" % os.listdir(near))
+out = os.path.join(d, "out")
+os.mkdir(out)
+r = admin(data, "export", out)
+check(r.returncode == 0 and r.stdout.strip().endswith("-000001"),
+      "the refused export used up no number: %s %s" % (r.stdout, r.stderr))
+# A batch given by a path beyond PATH_MAX: refused, saying why; nothing changed.
+far = deep(os.path.join(d, "out"), 4300)
+r = admin(data, "import", os.path.join(far, "jobs.json"))
+check(r.returncode != 0 and "too long" in r.stderr.lower(),
+      "import by a path beyond PATH_MAX refused: %d %s" % (r.returncode, r.stderr[-300:]))
+check(len(listing(data, "jobs") or []) == 12, "the jobs unchanged")
 shutil.rmtree(d)
 
 finish()

@@ -34,7 +34,7 @@ enum staff_job { JOB_IMPORT, JOB_EXPORT };
 
 struct result_line {
     bool ok;
-    char text[600];
+    char text[1600]; /* a name of 255 bytes and its reason; longer ends in "…" */
 };
 
 static struct {
@@ -361,7 +361,13 @@ static int work(void *arg)
                     buf_printf(&line, "%s: %s – %s", D("staff.import.refused"), files[i].name,
                                D("staff.import.older"));
                 } else if (rc) {
-                    buf_printf(&line, "%s: %s", D("staff.import.refused"), err.data);
+                    /* The reason names the file by its name on the stick, not
+                     * by its whole path (which may be long enough to push
+                     * the reason off the line). */
+                    size_t pl = strlen(files[i].path);
+                    bool at_path = strncmp(err.data, files[i].path, pl) == 0;
+                    buf_printf(&line, "%s: %s%s", D("staff.import.refused"),
+                               at_path ? files[i].name : "", err.data + (at_path ? pl : 0));
                 } else if (res.header.kind == BATCH_JOBS) {
                     buf_printf(&line, "%s: %s – %zu job", D("staff.import.ok"), files[i].name,
                                res.jobs);
