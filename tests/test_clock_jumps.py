@@ -17,12 +17,16 @@ batch (none lost, none twice), and the PIN back-off is measured on the
 monotonic clock: a wall clock a year forward or back does not shorten or
 lengthen it (test_staff.py checks the same for 4 days back).
 
-What the kiosk does with a jump is decided so: the kiosk reads the wall
-clock when it starts and counts on with the monotonic clock, so a jump while
-it runs moves neither the check-in window nor the survey's date in the
-middle of a citizen's visit; the next start takes the new time. Exports and
-imports read the clock when they run; a batch's created_at is decided once
-and kept, so a re-export under another clock is the same batch.
+What the kiosk does with a jump is decided so: durations (timeouts, the
+PIN back-off) are on the monotonic clock and never move; the wall clock
+(the time and day shown, the check-in window, a response's date) is the
+system's, read when needed, because the usual jump is the right one — NTP
+setting a kiosk's clock after a boot without a real-time clock — and a
+kiosk running for weeks must not keep the wrong day until it restarts. The
+last part of this suite moves the clock under a running kiosk (libfaketime,
+monotonic clock left alone). Exports and imports read the clock when they
+run; a batch's created_at is decided once and kept, so a re-export under
+another clock is the same batch.
 
 Prints "clock jumps: tried N / lost N / doubled N / wrong reexports N /
 wrong imports N". SKRANKE_CLOCK_JUMPS sets the rounds (8 here, 100 in
@@ -38,7 +42,8 @@ import shutil
 import subprocess
 import time
 
-from kiosktest import ENV, SOURCE, admin, check, finish, kiosk, new_store
+from kiosktest import (ENV, KIOSK, SOURCE, admin, check, click, finish, kiosk, listing, new_store,
+                       positions, start_xvfb, stop_xvfb, window_id)
 
 ROUNDS = int(os.environ.get("SKRANKE_CLOCK_JUMPS", "8"))
 TRUE = calendar.timegm((2026, 11, 24, 9, 41, 0))
@@ -152,6 +157,69 @@ for jump in (YEAR, -YEAR):
     check(r.returncode == 0, "clock %+d days: the back-off is 8 s, then in: %s"
           % (jump // DAY, r.stderr))
 shutil.rmtree(d)
+
+# While the kiosk runs (real time, a real window under Xvfb): the system
+# clock is moved under it with libfaketime (its monotonic clock left alone,
+# as settimeofday or NTP would), and a citizen answers the survey after each
+# move: each answer is stored (none lost) and dated by the clock as it is
+# then, so a clock set right after boot is followed without a restart.
+FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"
+if not (os.path.exists(FAKETIME) and shutil.which("Xvfb") and shutil.which("xdotool")):
+    check(False, "libfaketime (Debian faketime), Xvfb and xdotool are needed (scripts/deps test)")
+else:
+    d, data = new_store()
+    answer = "tap home.survey\ntap survey.start\n"
+    spots = [positions(data, "")["home.survey"], positions(data, "tap home.survey\n")["survey.start"]]
+    spots += [positions(data, answer)["survey.answer.3"]] * 4
+    spec = os.path.join(d, "faketime")
+    frames = os.path.join(d, "frames.txt")
+    with open(spec, "w") as f:
+        f.write("-1d\n")
+    xvfb, disp = start_xvfb()
+    env = dict(ENV, DISPLAY=disp, SDL_VIDEODRIVER="x11", SDL_RENDER_DRIVER="software",
+               LD_PRELOAD=FAKETIME, FAKETIME_TIMESTAMP_FILE=spec, FAKETIME_NO_CACHE="1",
+               FAKETIME_DONT_FAKE_MONOTONIC="1", SKRANKE_FRAME_LOG=frames)
+    env.pop("SKRANKE_NOW", None)
+    proc = subprocess.Popen([KIOSK, "--data", data, "--window", "1280x800", "--renderer",
+                             "software"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    xenv = dict(env)
+    del xenv["LD_PRELOAD"]
+    wid = window_id(xenv)
+    check(wid != "", "a real window under libfaketime")
+
+    def shown():
+        try:
+            with open(frames) as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    os.environ["TZ"] = "Europe/Copenhagen"
+    time.tzset()
+    want = []
+    for offset, label in (("-1d", -DAY), ("+0", 0), ("+365d", YEAR), ("-1d", -DAY)):
+        with open(spec, "w") as f:
+            f.write(offset + "\n")
+        want.append(time.strftime("%Y-%m-%d", time.localtime(time.time() + label)))
+        for _ in range(100):  # home, ready for the next citizen
+            if "screen=home" in shown():
+                break
+            time.sleep(0.1)
+        for x, y in spots:
+            click(wid, xenv, x, y)
+            time.sleep(0.6)
+        time.sleep(8.5)  # the thank-you, then home
+    dates = sorted(r["date"] for r in (listing(data, "responses") or []))
+    lost += max(0, len(want) - len(dates))
+    check(dates == sorted(want), "each answer dated by the clock as it was: %s, want %s"
+          % (dates, sorted(want)))
+    check(proc.poll() is None, "the kiosk still runs")
+    tried += len(want)
+    proc.kill()
+    proc.wait()
+    stop_xvfb(xvfb)
+    shutil.rmtree(d)
 
 print("clock jumps: tried %d / lost %d / doubled %d / wrong reexports %d / wrong imports %d"
       % (tried, lost, doubled, wrong_reexport, wrong_import))
