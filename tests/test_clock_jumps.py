@@ -176,8 +176,11 @@ else:
     with open(spec, "w") as f:
         f.write("-1d\n")
     xvfb, disp = start_xvfb()
+    # (An ASan build needs its runtime first in the list of preloads.)
+    ldd = subprocess.run(["ldd", KIOSK], capture_output=True, text=True).stdout.split()
+    preload = [w for w in ldd if "/libasan.so" in w][:1] + [FAKETIME]
     env = dict(ENV, DISPLAY=disp, SDL_VIDEODRIVER="x11", SDL_RENDER_DRIVER="software",
-               LD_PRELOAD=FAKETIME, FAKETIME_TIMESTAMP_FILE=spec, FAKETIME_NO_CACHE="1",
+               LD_PRELOAD=":".join(preload), FAKETIME_TIMESTAMP_FILE=spec, FAKETIME_NO_CACHE="1",
                FAKETIME_DONT_FAKE_MONOTONIC="1", SKRANKE_FRAME_LOG=frames)
     env.pop("SKRANKE_NOW", None)
     proc = subprocess.Popen([KIOSK, "--data", data, "--window", "1280x800", "--renderer",
