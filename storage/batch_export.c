@@ -263,7 +263,7 @@ static int due_txn(struct store *s, MDB_txn *txn, void *vctx)
         return 0;
     struct export_log e;
     rc = find_unverified(s, txn, &e);
-    *due = rc == 0;
+    *due = rc != MDB_NOTFOUND; /* found, or cannot tell: try */
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
 

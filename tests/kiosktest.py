@@ -107,6 +107,13 @@ def positions(data, script, window="1280x800"):
     return out
 
 
+def preload(*libs):
+    """LD_PRELOAD for the kiosk with libs (a fault shim, libfaketime): an
+    ASan build needs its own runtime first in the list."""
+    ldd = subprocess.run(["ldd", KIOSK], capture_output=True, text=True).stdout.split()
+    return ":".join([w for w in ldd if "/libasan.so" in w][:1] + list(libs))
+
+
 def window_id(env, tries=100):
     """The kiosk's X window (xdotool), waiting up to tries/10 s; "" if none."""
     for _ in range(tries):

@@ -43,7 +43,7 @@ import subprocess
 import time
 
 from kiosktest import (ENV, KIOSK, SOURCE, admin, check, click, finish, kiosk, listing, new_store,
-                       positions, start_xvfb, stop_xvfb, window_id)
+                       positions, preload, start_xvfb, stop_xvfb, window_id)
 
 ROUNDS = int(os.environ.get("SKRANKE_CLOCK_JUMPS", "8"))
 TRUE = calendar.timegm((2026, 11, 24, 9, 41, 0))
@@ -176,11 +176,8 @@ else:
     with open(spec, "w") as f:
         f.write("-1d\n")
     xvfb, disp = start_xvfb()
-    # (An ASan build needs its runtime first in the list of preloads.)
-    ldd = subprocess.run(["ldd", KIOSK], capture_output=True, text=True).stdout.split()
-    preload = [w for w in ldd if "/libasan.so" in w][:1] + [FAKETIME]
     env = dict(ENV, DISPLAY=disp, SDL_VIDEODRIVER="x11", SDL_RENDER_DRIVER="software",
-               LD_PRELOAD=":".join(preload), FAKETIME_TIMESTAMP_FILE=spec, FAKETIME_NO_CACHE="1",
+               LD_PRELOAD=preload(FAKETIME), FAKETIME_TIMESTAMP_FILE=spec, FAKETIME_NO_CACHE="1",
                FAKETIME_DONT_FAKE_MONOTONIC="1", SKRANKE_FRAME_LOG=frames)
     env.pop("SKRANKE_NOW", None)
     proc = subprocess.Popen([KIOSK, "--data", data, "--window", "1280x800", "--renderer",

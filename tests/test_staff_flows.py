@@ -18,11 +18,11 @@
 
 Run by ctest as: test_staff_flows.py BUILD_DIR SOURCE_DIR
 """
-import json
 import os
 import shutil
 
-from kiosktest import ENV, SOURCE, admin, check, finish, kiosk, listing, new_store
+from kiosktest import (BUILD, ENV, SOURCE, admin, check, finish, kiosk, listing, new_store,
+                       preload)
 
 ENTER = "drag 20 20 20 20 3100\n"
 
@@ -83,15 +83,34 @@ check(r.returncode == 0, "second export with nothing waiting: %s" % r.stderr)
 check(os.listdir(outbox) == ["skranke-jobcenter-slagelse-lobby-1-000001"],
       "still one batch: %s" % os.listdir(outbox))
 
+# A failed export whose records were already decided into batch 000002
+# (the stick fails at fsync: tests/shim/faultfs) is due again though nothing
+# else waits: retried as 000002, never "Intet at gemme".
+SHIM = os.path.join(BUILD, "tests", "faultfs.so")
+check(os.path.exists(SHIM), "the fault shim is built: %s" % SHIM)
+r = kiosk(data, SURVEY)
+failing = dict(ENV, LD_PRELOAD=preload(SHIM),
+               FAULTFS_PREFIX=os.path.realpath(outbox), FAULTFS_FSYNC_EIO="1")
+r = kiosk(data, ENTER + pin("4711") + "tap staff.export\nexpect staff.result\n"
+          "expect-text Prøv igen\n", env=failing)
+check(r.returncode == 0, "the export failed on a failing stick: %s" % r.stderr)
+check('"waiting":0' in admin(data, "status", "--json").stdout.replace(" ", ""),
+      "the response is in the decided batch, so nothing waits: %s"
+      % admin(data, "status", "--json").stdout)
+r = kiosk(data, ENTER + pin("4711") + "tap staff.export\nexpect staff.result\n"
+          "expect-text Gemt og kontrolleret: skranke-jobcenter-slagelse-lobby-1-000002\n"
+          "expect-no-text Intet at gemme\n")
+check(r.returncode == 0, "the failed batch is retried, not called nothing: %s" % r.stderr)
+
 # 3. Status in local time: 09:41 UTC is 10:41 in Copenhagen in November.
 r = kiosk(data, ENTER + pin("4711") + "tap staff.status\n"
-          "expect-text Seneste eksport: pakke 000001, 2026-11-24 kl. 10:41\nexpect-no-text 09:41\n"
+          "expect-text Seneste eksport: pakke 000002, 2026-11-24 kl. 10:41\nexpect-no-text 09:41\n"
           "expect-no-text Z (\n")
 check(r.returncode == 0, "status shows local time: %s" % r.stderr)
 summer = dict(ENV, SKRANKE_NOW="2026-07-01T21:30:00Z")  # 23:30 summer time
 r = kiosk(data, SURVEY, env=summer)
 r = kiosk(data, ENTER + pin("4711") + "tap staff.export\nexpect staff.result\ntap nav.back\n"
-          "tap staff.status\nexpect-text pakke 000002, 2026-07-01 kl. 23:30\n", env=summer)
+          "tap staff.status\nexpect-text pakke 000003, 2026-07-01 kl. 23:30\n", env=summer)
 check(r.returncode == 0, "status in summer time: %s" % r.stderr)
 shutil.rmtree(d)
 

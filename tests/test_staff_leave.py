@@ -31,7 +31,7 @@ WATCHDOG_S = 2.0
 BATCHES = 3
 
 
-def jobs_batch(d):
+def jobs_batch():
     """The store's current jobs batch id, read by skranke-admin."""
     r = admin(data, "status", "--json")
     try:
@@ -154,7 +154,7 @@ if wid:
     check(survey is not None and survey <= 2.0, "the survey within 2 s of the tap (%s s)" % survey)
     # (skranke-admin waits while the import writes, so this returns when the
     # import is over.)
-    done = until(lambda: jobs_batch(d) == "big-%d" % (BATCHES - 1), 300)
+    done = until(lambda: jobs_batch() == "big-%d" % (BATCHES - 1), 300)
     t_end = time.monotonic()
     check(done is not None, "the import ended by itself with the last batch loaded")
     check(t_end - t_leave > 2.0, "the import was still running well after staff left (%.1f s; "
