@@ -12,6 +12,10 @@ a year back, a day or a year forward, or none — then:
     refused (exit 2, with the kiosk's clock named) exactly when it is more
     than 24 h after the kiosk's clock, taken otherwise; a later batch is
     never locked out by what a jumped clock took.
+Check-in windows follow the wall clock as it is: with the clock a day or a
+year off the kiosk has no appointments that day and says so (the citizen
+goes to the desk), never checking anyone in for another day; back on the
+right day the same code checks in.
 At the end every acknowledged response and check-in is in some verified
 batch (none lost, none twice), and the PIN back-off is measured on the
 monotonic clock: a wall clock a year forward or back does not shorten or
@@ -156,6 +160,28 @@ for jump in (YEAR, -YEAR):
               env=at(TRUE + jump))
     check(r.returncode == 0, "clock %+d days: the back-off is 8 s, then in: %s"
           % (jump // DAY, r.stderr))
+shutil.rmtree(d)
+
+# Check-in windows follow the wall clock as it is: a kiosk whose clock is a
+# day or a year off has no appointments "today" and says so (the citizen
+# goes to the desk); it never checks anyone in for another day. Back on the
+# right day, the same code checks in. (09:41 in Copenhagen is inside the
+# 09:30 appointment's window.)
+d, data = new_store()
+admin(data, "import", os.path.join(SOURCE, "tests", "data", "schedule-sample.json"))
+CODE = "tap home.checkin\ntap checkin.appointment\ntype K7M2QX\ntap checkin.ok\n"
+for jump in (-DAY, YEAR, -YEAR, DAY):
+    tried += 1
+    r = kiosk(data, "tap home.checkin\ntap checkin.appointment\nexpect checkin.message\n"
+              "expect-text ingen aftaler\nexpect-gone checkin.key.K\n", env=at(TRUE - 3600 + jump))
+    check(r.returncode == 0, "clock %+d days: no appointments that day: %s"
+          % (jump // DAY, r.stderr))
+check(listing(data, "checkins") == [], "nothing checked in under a wrong clock")
+r = kiosk(data, CODE + "expect checkin.result\nexpect-text Anne henter dig\n", env=at(TRUE - 3600))
+check(r.returncode == 0, "the right day: checked in: %s" % r.stderr)
+got = listing(data, "checkins") or []
+lost += 0 if got else 1
+check(len(got) == 1 and got[0].get("code") == "K7M2QX", "one check-in: %s" % got)
 shutil.rmtree(d)
 
 # While the kiosk runs (real time, a real window under Xvfb): the system
