@@ -28,7 +28,7 @@ const char *T(const struct app *a, const char *key)
 
 time_t app_wall(const struct app *a)
 {
-    return a->wall_base + (time_t)(a->now / 1000);
+    return a->wall_live ? clock_now() : a->wall_base + (time_t)(a->now / 1000);
 }
 
 void app_reload_settings(struct app *a)
@@ -376,7 +376,11 @@ static void input_seen(struct app *a)
 static void minute_fire(struct app *a, struct timer *t)
 {
     a->dirty = true;
-    time_t wall = app_wall(a);
+    time_t wall = app_wall(a), counted = a->wall_base + (time_t)(a->now / 1000);
+    if (wall - counted > 2 || counted - wall > 2) { /* set by NTP or by hand */
+        LOG("the wall clock moved by %+lld s; the kiosk follows it", (long long)(wall - counted));
+        a->wall_base = wall - (time_t)(a->now / 1000);
+    }
     uint64_t to_minute = (uint64_t)(60 - wall % 60) * 1000 - a->now % 1000;
     app_after(a, t, to_minute ? to_minute : 60000, minute_fire);
 }

@@ -3,8 +3,13 @@
  *
  * Time: `now` is the loop clock in milliseconds. In a real run it follows
  * SDL's monotonic clock; under --script it is virtual and moves only when
- * the script waits or taps, so timeouts of minutes take no real time. The
- * wall clock shown to people is wall_base + now.
+ * the script waits or taps, so timeouts of minutes take no real time.
+ * Durations (timeouts, the PIN back-off) are measured on `now` only, so a
+ * wall clock that jumps never lengthens or shortens them. The wall clock
+ * (the time and day shown, the check-in window, a response's date) is the
+ * system's in a real run (wall_live), read when it is needed: a clock set
+ * right by NTP after boot is followed at once, not after a restart. Under
+ * --script it is wall_base + now.
  *
  * Privacy: every screen's `forget` wipes what a citizen entered; the core
  * calls them all, clears the text cache and goes home when the idle prompt
@@ -81,6 +86,7 @@ struct app {
     const struct screen *screen;
     uint64_t now;
     time_t wall_base;
+    bool wall_live; /* a real run: the wall clock is the system's */
     uint64_t last_input;
     bool prompt;
     uint64_t prompt_end;

@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,7 @@ static bool real_dir(const char *path)
 static bool plain_name(const char *name)
 {
     size_t n = strlen(name);
-    if (!n || n > 200 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strchr(name, '/') ||
+    if (!n || n > NAME_MAX || strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strchr(name, '/') ||
         strstr(name, "..") || !utf8_valid(name, n))
         return false;
     for (size_t i = 0; i < n; i++)
@@ -111,7 +112,10 @@ static void look_at(struct usb_file *f, DIR *d, const char *inbox, const char *n
     }
     snprintf(f->name, sizeof f->name, "%s", name);
     if (!join(f->path, sizeof f->path, inbox, name)) {
-        snprintf(f->why, sizeof f->why, "the path is too long");
+        snprintf(f->why, sizeof f->why,
+                 "the path on the stick is too long (%zu bytes; at most %zu): use a shorter name",
+                 strlen(inbox) + 1 + strlen(name), sizeof f->path - 1);
+        f->path[0] = '\0';
         return;
     }
     int fd = openat(dirfd(d), name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);

@@ -18,13 +18,14 @@
 #ifndef SKRANKE_USB_H
 #define SKRANKE_USB_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #define USB_FILES_MAX 64
 
 struct usb_file {
-    char name[256];
+    char name[NAME_MAX + 1]; /* every name a Linux folder can hold */
     char path[4096];
     bool ok;
     char why[200]; /* when refused */

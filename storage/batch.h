@@ -112,6 +112,11 @@ struct export_result {
 int batch_export(struct store *s, const char *outdir, uint32_t seq, struct export_result *res,
                  struct buf *err);
 
+/* Sets *due to whether batch_export (seq 0) would write a batch: records
+ * are waiting, or a batch decided before was never verified. Staff mode
+ * writes nothing when nothing is due ("Intet at gemme"). */
+int batch_export_due(struct store *s, bool *due);
+
 /* Checks a batch directory against its manifest: format, every file's size
  * and SHA-256, and that the listed files are all there. STORE_EINVAL with
  * err set when it does not verify. */

@@ -249,6 +249,30 @@ static int find_unverified(struct store *s, MDB_txn *txn, struct export_log *e)
     return rc;
 }
 
+/* Whether an export now would write anything: records wait, or a batch
+ * was decided and never verified (it is retried as it is). */
+static int due_txn(struct store *s, MDB_txn *txn, void *vctx)
+{
+    bool *due = vctx;
+    MDB_stat ms;
+    int rc = mdb_stat(txn, s->dbi[DB_PENDING], &ms);
+    if (rc)
+        return rc;
+    *due = ms.ms_entries > 0;
+    if (*due)
+        return 0;
+    struct export_log e;
+    rc = find_unverified(s, txn, &e);
+    *due = rc != MDB_NOTFOUND; /* found, or cannot tell: try */
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+int batch_export_due(struct store *s, bool *due)
+{
+    *due = true; /* when the store cannot tell, try */
+    return store_read(s, due_txn, due);
+}
+
 /* Moves every pending record into batch e->seq: the record carries the
  * seq, the batch lists it, pending forgets it. */
 static int take_pending(struct store *s, MDB_txn *txn, struct export_log *e)

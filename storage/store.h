@@ -83,6 +83,13 @@ void store_new_id(char out[37]);
 #define STORE_QUESTIONS 4
 #define STORE_SITE_MAX 64
 #define STORE_TEXT_MAX 400 /* bytes of a unit, errand, place, title… (100 characters) */
+/* Units and errands a setting may list: the survey's unit choice and the
+ * walk-in errand choice show their buttons on one screen, no scrolling,
+ * so a longer list would hide its last items. What fits at 1280x800,
+ * 800x1280 and 1024x600: 12 unit buttons (the survey's, 2 columns) and 8
+ * errand buttons (the check-in's, taller). */
+#define STORE_UNITS_MAX 12
+#define STORE_ERRANDS_MAX 8
 
 /* Question keys in their fixed order: empowerment, ressourcefokus,
  * progression, vaerdighed. */

@@ -69,7 +69,7 @@ static bool for_items(const char *v, bool (*each)(const char *item, void *ctx, s
 struct list_ctx {
     const char *allowed[8];
     char seen[32][STORE_TEXT_MAX + 1];
-    size_t n;
+    size_t n, max; /* max 0: 26 */
 };
 
 static bool list_item(const char *it, void *vctx, struct buf *why)
@@ -97,6 +97,11 @@ static bool list_item(const char *it, void *vctx, struct buf *why)
             buf_printf(why, "'%s' is listed twice", it);
             return false;
         }
+    if (c->max && c->n == c->max) {
+        buf_printf(why, "at most %zu items: the kiosk shows %zu buttons to choose from and "
+                        "would hide the rest; remove one first", c->max, c->max);
+        return false;
+    }
     if (c->n == 26) {
         buf_puts(why, "the list has more than 26 items");
         return false;
@@ -105,24 +110,26 @@ static bool list_item(const char *it, void *vctx, struct buf *why)
     return true;
 }
 
-static bool is_list(const char *v, struct buf *why)
+/* Units and errands: choices on screen, as many as fit (store.h). */
+static bool is_units(const char *v, struct buf *why)
 {
-    struct list_ctx c = {{NULL}, {{0}}, 0};
+    struct list_ctx c = {{NULL}, {{0}}, 0, STORE_UNITS_MAX};
     return for_items(v, list_item, &c, why);
 }
 
-static bool is_nonempty_list(const char *v, struct buf *why)
+static bool is_errands(const char *v, struct buf *why)
 {
     if (!*v) {
         buf_puts(why, "the list needs at least one item");
         return false;
     }
-    return is_list(v, why);
+    struct list_ctx c = {{NULL}, {{0}}, 0, STORE_ERRANDS_MAX};
+    return for_items(v, list_item, &c, why);
 }
 
 static bool is_checkin_kinds(const char *v, struct buf *why)
 {
-    struct list_ctx c = {{"appointment", "session", "walkin", NULL}, {{0}}, 0};
+    struct list_ctx c = {{"appointment", "session", "walkin", NULL}, {{0}}, 0, 0};
     return for_items(v, list_item, &c, why);
 }
 
@@ -141,7 +148,7 @@ static bool lang_item(const char *it, void *vctx, struct buf *why)
 
 static bool is_languages(const char *v, struct buf *why)
 {
-    struct list_ctx c = {{NULL}, {{0}}, 0};
+    struct list_ctx c = {{NULL}, {{0}}, 0, 0};
     if (!*v) {
         buf_puts(why, "offer at least one language");
         return false;
@@ -350,9 +357,9 @@ static const struct setting {
 } settings[] = {
     {"site", "demo-site", is_id},
     {"kiosk", "kiosk-1", is_id},
-    {"units", "", is_list},
+    {"units", "", is_units},
     {"unit", "", is_text},
-    {"errands", "Ledighed,Sygedagpenge,Andet", is_nonempty_list},
+    {"errands", "Ledighed,Sygedagpenge,Andet", is_errands},
     {"checkin_kinds", "appointment,session,walkin", is_checkin_kinds},
     {"languages", "da,en,uk,ar", is_languages},
     {"idle_timeout_s", "45", is_idle},

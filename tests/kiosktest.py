@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 BUILD, SOURCE = sys.argv[1], sys.argv[2]
 KIOSK = os.path.join(BUILD, "skranke")
@@ -88,6 +89,48 @@ def stop_xvfb(proc):
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+def positions(data, script, window="1280x800"):
+    """Centres of the widgets on screen after script, from --dump-ui."""
+    path = os.path.join(os.path.dirname(data), "probe.txt")
+    with open(path, "w") as f:
+        f.write(script)
+    r = subprocess.run([KIOSK, "--data", data, "--window", window, "--script", path, "--dump-ui"],
+                       env=ENV, capture_output=True, text=True)
+    out = {}
+    for line in r.stdout.splitlines():
+        p = line.split("\t")
+        if len(p) >= 5:
+            x, y, w, h = map(int, p[1:5])
+            out[p[0]] = (x + w // 2, y + h // 2)
+    return out
+
+
+def preload(*libs):
+    """LD_PRELOAD for the kiosk with libs (a fault shim, libfaketime): an
+    ASan build needs its own runtime first in the list."""
+    ldd = subprocess.run(["ldd", KIOSK], capture_output=True, text=True).stdout.split()
+    return ":".join([w for w in ldd if "/libasan.so" in w][:1] + list(libs))
+
+
+def window_id(env, tries=100):
+    """The kiosk's X window (xdotool), waiting up to tries/10 s; "" if none."""
+    for _ in range(tries):
+        w = subprocess.run(["xdotool", "search", "--name", "skranke"], env=env,
+                           capture_output=True, text=True)
+        if w.stdout.strip():
+            return w.stdout.split()[0]
+        time.sleep(0.1)
+    return ""
+
+
+def click(wid, env, x, y, hold=0.05):
+    """A finger on window wid at (x, y) for hold seconds (xdotool)."""
+    subprocess.run(["xdotool", "mousemove", "--window", wid, str(x), str(y)], env=env)
+    subprocess.run(["xdotool", "mousedown", "1"], env=env)
+    time.sleep(hold)
+    subprocess.run(["xdotool", "mouseup", "1"], env=env)
 
 
 def compare_shots(shots):

@@ -30,7 +30,7 @@
 #define RESULT_MS 15000
 #define WAIT_SHOW_MS 300
 #define MAX_SESSIONS 24
-#define MAX_ERRANDS 12
+#define MAX_ERRANDS STORE_ERRANDS_MAX /* what fits on one screen */
 
 enum view { MENU, CODE, SESSIONS, ERRANDS, WAITING, RESULT, TICKET, MESSAGE };
 enum kinds { K_APPOINTMENT = 1, K_SESSION = 2, K_WALKIN = 4 };

@@ -34,7 +34,7 @@ enum staff_job { JOB_IMPORT, JOB_EXPORT };
 
 struct result_line {
     bool ok;
-    char text[600];
+    char text[1600]; /* a name of 255 bytes and its reason; longer ends in "…" */
 };
 
 static struct {
@@ -70,7 +70,11 @@ static struct {
     long cfg_idle;
     bool working; /* the worker's result is not collected yet */
     uint64_t setting_seq, pin_seq; /* the writer's numbers of changes asked for */
-    struct timer t_scan, t_progress;
+    struct timer t_scan, t_progress, t_wait;
+    /* The back-off's wait on screen, counting down: its key and when it
+     * ends on the monotonic clock (a->now); NULL when the note is another. */
+    const char *wait_key;
+    uint64_t wait_until;
     /* Files refused only for being older than what is loaded, and whether
      * this import takes exactly those ("Importér alligevel"). */
     char older[8][4096];
@@ -103,6 +107,7 @@ static void note(const char *text, bool bad)
 {
     utf8_copy(st.note, sizeof st.note, text);
     st.note_bad = bad;
+    st.wait_key = NULL;
 }
 
 /* Lets go of the worker thread: a finished one is joined; one still
@@ -134,6 +139,8 @@ static void forget(struct app *a)
 {
     app_cancel(a, &st.t_scan);
     app_cancel(a, &st.t_progress);
+    app_cancel(a, &st.t_wait);
+    st.wait_key = NULL;
     release_worker();
     pin_release();
     st.n_older = 0;
@@ -180,16 +187,45 @@ static void progress_fire(struct app *a, struct timer *t)
 }
 
 /* "Vent N sekunder" (key) or "Vent 1 sekund" (key.one), N counted up to
- * whole seconds so that it never says 0. */
-static void note_wait(const char *key, uint64_t wait_ms)
+ * whole seconds so that it never says 0; the number counts down each
+ * second on screen, and the note goes when the wait is over. */
+static void wait_fire(struct app *a, struct timer *t);
+
+static void show_wait(struct app *a)
 {
-    long n = (long)((wait_ms + 999) / 1000);
+    uint64_t left = st.wait_until > a->now ? st.wait_until - a->now : 0;
+    const char *key = st.wait_key;
+    if (!left) {
+        st.note[0] = '\0';
+        st.wait_key = NULL;
+        return;
+    }
+    long n = (long)((left + 999) / 1000);
     char k[48];
     snprintf(k, sizeof k, "%s%s", key, n == 1 ? ".one" : "");
     struct buf b;
     buf_init(&b);
     note(i18n_fmt("da", k, n, &b), true);
     buf_free(&b);
+    st.wait_key = key;
+    /* The next change of the whole seconds shown. */
+    app_after(a, &st.t_wait, left % 1000 ? left % 1000 : 1000, wait_fire);
+}
+
+static void wait_fire(struct app *a, struct timer *t)
+{
+    (void)t;
+    if (!st.wait_key)
+        return; /* another note took its place */
+    show_wait(a);
+    a->dirty = true;
+}
+
+static void note_wait(struct app *a, const char *key, uint64_t wait_ms)
+{
+    st.wait_key = key;
+    st.wait_until = a->now + wait_ms;
+    show_wait(a);
 }
 
 /* What a PIN attempt came to. "Forkert PIN" only for a PIN that was
@@ -205,9 +241,9 @@ static void pin_show(struct app *a, int rc, const struct pin_result *r)
     } else if (r->no_pin) {
         note(D("staff.pin.none"), true);
     } else if (!r->checked) {
-        note_wait("staff.pin.backoff", r->wait_ms);
+        note_wait(a, "staff.pin.backoff", r->wait_ms);
     } else if (r->wait_ms) {
-        note_wait("staff.pin.wait", r->wait_ms);
+        note_wait(a, "staff.pin.wait", r->wait_ms);
     } else {
         note(D("staff.pin.wrong"), true);
     }
@@ -270,7 +306,7 @@ static void enter(struct app *a)
     if (pr.no_pin)
         note(D("staff.pin.none"), true);
     else if (pr.wait_ms)
-        note_wait("staff.pin.backoff", pr.wait_ms);
+        note_wait(a, "staff.pin.backoff", pr.wait_ms);
     scan(a);
     app_after(a, &st.t_scan, 1000, scan_fire);
 }
@@ -325,7 +361,13 @@ static int work(void *arg)
                     buf_printf(&line, "%s: %s – %s", D("staff.import.refused"), files[i].name,
                                D("staff.import.older"));
                 } else if (rc) {
-                    buf_printf(&line, "%s: %s", D("staff.import.refused"), err.data);
+                    /* The reason names the file by its name on the stick, not
+                     * by its whole path (which may be long enough to push
+                     * the reason off the line). */
+                    size_t pl = strlen(files[i].path);
+                    bool at_path = strncmp(err.data, files[i].path, pl) == 0;
+                    buf_printf(&line, "%s: %s%s", D("staff.import.refused"),
+                               at_path ? files[i].name : "", err.data + (at_path ? pl : 0));
                 } else if (res.header.kind == BATCH_JOBS) {
                     buf_printf(&line, "%s: %s – %zu job", D("staff.import.ok"), files[i].name,
                                res.jobs);
@@ -534,6 +576,20 @@ static void remove_item(struct app *a, const char *key, int n)
     buf_free(&why);
 }
 
+/* How many items the comma-separated setting `key` has. */
+static int list_count(struct app *a, const char *key)
+{
+    struct buf v;
+    buf_init(&v);
+    store_config_get(a->store, key, &v);
+    int n = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(v.data, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        n++;
+    buf_free(&v);
+    return n;
+}
+
 static void add_item(struct app *a, const char *key, const char *item)
 {
     struct buf v, why;
@@ -648,6 +704,12 @@ static void tap_view(struct app *a, const char *id)
         scan(a);
         start(a, JOB_IMPORT, 0);
     } else if (strcmp(id, "staff.export") == 0) {
+        bool due = true;
+        batch_export_due(a->store, &due);
+        if (!due) { /* no empty batch, no seq used, nothing on the stick */
+            note(D("staff.export.nothing"), false);
+            return;
+        }
         scan(a);
         start(a, JOB_EXPORT, 0);
     } else if (strcmp(id, "staff.status") == 0) {
@@ -678,7 +740,14 @@ static void tap_view(struct app *a, const char *id)
         bool units = id[10] == 'u';
         const char *rest = id + (units ? 16 : 18);
         const char *key = units ? "units" : "errands";
-        if (strcmp(rest, "add") == 0) {
+        int max = units ? STORE_UNITS_MAX : STORE_ERRANDS_MAX;
+        if (strcmp(rest, "add") == 0 && list_count(a, key) >= max) {
+            /* The store would refuse it: say so before anything is typed. */
+            struct buf b;
+            buf_init(&b);
+            note(i18n_fmt("da", "staff.settings.full", max, &b), true);
+            buf_free(&b);
+        } else if (strcmp(rest, "add") == 0) {
             st.edit_key = key;
             memset(st.edit, 0, sizeof st.edit);
             st.view = EDIT;
@@ -776,10 +845,11 @@ static void load_status(struct app *a)
                s.checkins_waiting);
     status_line(&b, false);
     if (s.last_export.seq) {
-        char when[21];
-        clock_rfc3339(s.last_export.created_at, when);
-        buf_printf(&b, "Seneste eksport: pakke %06u, %s (%u svar, %u check-ins)", s.last_export.seq,
-                   when, s.last_export.responses, s.last_export.checkins);
+        char day[11], hhmm[6]; /* local time, as the staff's own clock shows it */
+        clock_date(s.last_export.created_at, day);
+        clock_hhmm(s.last_export.created_at, hhmm);
+        buf_printf(&b, "Seneste eksport: pakke %06u, %s kl. %s (%u svar, %u check-ins)",
+                   s.last_export.seq, day, hhmm, s.last_export.responses, s.last_export.checkins);
     } else {
         buf_puts(&b, "Seneste eksport: ingen endnu");
     }
@@ -907,12 +977,28 @@ static void draw_settings(struct ui *ui, int y)
         buf_printf(&wrapped, ",%s,", st.cfg_languages);
         bool on = strstr(wrapped.data, want) != NULL;
         buf_free(&wrapped);
+        if (x + bw > ui->w - m) { /* more languages than one row holds */
+            x = m;
+            y += bh + gap;
+        }
         ui_button(ui, id, (struct rect){x, y, bw, bh}, i18n_get(code, "@name"), NULL,
                   on ? BTN_SELECTED : BTN_SECONDARY);
         x += bw + gap;
     }
     y += bh + 2 * gap;
-    y += line(ui, y, D("staff.settings.kinds"), 3.0f, true, UI_TEXT);
+    /* Check-in kinds, and beside them the idle time (one row, so that 12
+     * units and 8 errands fit below at 1280x800). */
+    int ix = m + 3 * (bw + gap) + 3 * gap, nw = ui_px(ui, 16);
+    bool beside = ix + 2 * bh + nw + 2 * gap <= ui->w - m; /* else below (portrait) */
+    struct text_style hs = {ui_px(ui, 3.0f), true, UI_TEXT};
+    const struct text_block *hb = text_cache_get(ui->tc, D("staff.settings.kinds"), &hs,
+                                                 ix - 2 * m, ALIGN_START, false);
+    ui_text(ui, NULL, (struct rect){m, y, ix - 2 * m, hb->h}, D("staff.settings.kinds"), &hs,
+            ALIGN_START, true, false);
+    if (beside)
+        ui_text(ui, NULL, (struct rect){ix, y, ui->w - ix - m, hb->h}, D("staff.settings.idle"),
+                &hs, ALIGN_START, true, false);
+    y += hb->h + ui_px(ui, 1);
     static const char *const kinds[3] = {"appointment", "session", "walkin"};
     static const char *const names[3] = {"Aftaler", "Hold", "Uden aftale"};
     for (int i = 0; i < 3; i++) {
@@ -921,15 +1007,18 @@ static void draw_settings(struct ui *ui, int y)
         ui_button(ui, id, (struct rect){m + i * (bw + gap), y, bw, bh}, names[i], NULL,
                   strstr(st.cfg_kinds, kinds[i]) ? BTN_SELECTED : BTN_SECONDARY);
     }
-    y += bh + 2 * gap;
-    y += line(ui, y, D("staff.settings.idle"), 3.0f, true, UI_TEXT);
+    if (!beside) {
+        y += bh + 2 * gap;
+        y += line(ui, y, D("staff.settings.idle"), 3.0f, true, UI_TEXT);
+        ix = m;
+    }
     char secs[16];
     snprintf(secs, sizeof secs, "%ld", st.cfg_idle);
-    ui_button(ui, "staff.set.idle.minus", (struct rect){m, y, bh, bh}, "-", NULL, BTN_SECONDARY);
+    ui_button(ui, "staff.set.idle.minus", (struct rect){ix, y, bh, bh}, "-", NULL, BTN_SECONDARY);
     struct text_style ts = {ui_px(ui, 4), true, UI_TEXT};
-    ui_text(ui, "staff.set.idle", (struct rect){m + bh + gap, y, bw, bh}, secs, &ts, ALIGN_CENTER, false,
-            true);
-    ui_button(ui, "staff.set.idle.plus", (struct rect){m + bh + bw + 2 * gap, y, bh, bh}, "+", NULL,
+    ui_text(ui, "staff.set.idle", (struct rect){ix + bh + gap, y, nw, bh}, secs, &ts, ALIGN_CENTER,
+            false, true);
+    ui_button(ui, "staff.set.idle.plus", (struct rect){ix + bh + nw + 2 * gap, y, bh, bh}, "+", NULL,
               BTN_SECONDARY);
     y += bh + 2 * gap;
     static const char *const lists[2] = {"units", "errands"};
@@ -947,8 +1036,9 @@ static void draw_settings(struct ui *ui, int y)
                 snprintf(id, sizeof id, "staff.set.%s.%d", lists[l], ++i);
             else
                 snprintf(id, sizeof id, "staff.set.%s.add", lists[l]);
-            struct text_style ls = {ui_px(ui, 2.8f), true, UI_TEXT};
-            int w = text_width(label, &ls, false) + ui_px(ui, 5);
+            /* As wide as ui_button needs for the label on one line. */
+            struct text_style ls = {ui_px(ui, 3.4f), true, UI_TEXT};
+            int w = text_width(label, &ls, false) + ui_px(ui, 4);
             if (cx + w > ui->w - m) {
                 cx = m;
                 y += bh + gap;

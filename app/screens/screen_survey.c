@@ -29,7 +29,7 @@
 
 #define DEBOUNCE_MS 350
 #define THANKS_MS 8000
-#define MAX_UNITS 12
+#define MAX_UNITS STORE_UNITS_MAX
 
 enum step { INTRO, UNIT, Q1, Q2, Q3, Q4, THANKS };
 
