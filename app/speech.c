@@ -214,9 +214,16 @@ struct speech *speech_open(void)
     buf_init(&s->log);
     SDL_AtomicSet(&s->volume, 100);
     self = s;
-    s->thread = SDL_CreateThread(run, "speech", s);
-    if (!s->thread)
-        LOG("no speech thread: %s", SDL_GetError());
+    /* SKRANKE_NO_THREADS=1: an emulator whose threads hang (qemu-user, see
+     * writer.c) runs silent. */
+    const char *nt = getenv("SKRANKE_NO_THREADS");
+    if (!(nt && *nt == '1'))
+        s->thread = SDL_CreateThread(run, "speech", s);
+    if (!s->thread) {
+        LOG("no speech thread%s%s", nt && *nt == '1' ? " (SKRANKE_NO_THREADS)" : ": ",
+            nt && *nt == '1' ? "" : SDL_GetError());
+        SDL_AtomicSet(&s->loaded, -1);
+    }
     return s;
 }
 
