@@ -18,6 +18,7 @@
 #include "i18n.h"
 #include "loop.h"
 #include "script.h"
+#include "speech.h"
 #include "stats.h"
 
 #define LOG(...) log_msg("kiosk", __VA_ARGS__)
@@ -233,6 +234,12 @@ int main(int argc, char **argv)
         buf_free(&b);
     }
     writer_stop(a.writer, 10000);
+    if (a.speech) {
+        uint64_t said, first, samples;
+        speech_times(a.speech, &said, &first, &samples);
+        if (said && first >= said)
+            stats_speech(first - said);
+    }
     stats_write(loop_wakeups);
     text_cache_destroy(a.tc);
     ui_deinit(&a.ui);

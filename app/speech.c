@@ -216,11 +216,13 @@ struct speech *speech_open(void)
     self = s;
     /* SKRANKE_NO_THREADS=1: an emulator whose threads hang (qemu-user, see
      * writer.c) runs silent. */
-    const char *nt = getenv("SKRANKE_NO_THREADS");
+    const char *nt = getenv("SKRANKE_NO_THREADS"), *off = getenv("SKRANKE_NO_SPEECH");
+    if (off && *off == '1')
+        nt = off; /* speech switched off: silent, as without threads */
     if (!(nt && *nt == '1'))
         s->thread = SDL_CreateThread(run, "speech", s);
     if (!s->thread) {
-        LOG("no speech thread%s%s", nt && *nt == '1' ? " (SKRANKE_NO_THREADS)" : ": ",
+        LOG("no speech%s%s", nt && *nt == '1' ? " (SKRANKE_NO_THREADS or SKRANKE_NO_SPEECH)" : ": ",
             nt && *nt == '1' ? "" : SDL_GetError());
         SDL_AtomicSet(&s->loaded, -1);
     }

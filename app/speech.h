@@ -14,6 +14,8 @@
  * Without an audio device the text is still synthesised (and counted), so
  * the script driver's `expect-spoken` works on a machine with no sound.
  *
+ * SKRANKE_NO_SPEECH=1 switches it off (for the bench's figure without it).
+ *
  * Voices: da, en, uk, ar, fa, pl. Somali and Tigrinya have none in eSpeak
  * NG; speech_has_voice() is false for them and nothing is read in another
  * language's voice.

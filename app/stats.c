@@ -16,6 +16,7 @@
 static const char *path;
 static struct timespec start;
 static double first_frame_ms = -1;
+static double speech_ms = -1; /* tap to first audio of the last text read */
 static uint64_t frames_total;
 static size_t frame_fonts, frame_shapes;
 static struct {
@@ -89,6 +90,11 @@ static double percentile(const uint32_t *hist, uint64_t n, double p)
     return BUCKETS * 0.01;
 }
 
+void stats_speech(uint64_t first_audio_ms)
+{
+    speech_ms = (double)first_audio_ms;
+}
+
 void stats_write(uint64_t wakeups)
 {
     if (!path)
@@ -99,9 +105,10 @@ void stats_write(uint64_t wakeups)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     fprintf(f, "{\"first_frame_ms\":%.1f,\"frames\":%llu,\"wakeups\":%llu,\"peak_rss_kb\":%ld,"
-               "\"run_ms\":%.0f,\"frame_font_opens\":%zu,\"frame_shape_paints\":%zu,\"screens\":{",
+               "\"run_ms\":%.0f,\"frame_font_opens\":%zu,\"frame_shape_paints\":%zu,"
+               "\"speech_first_audio_ms\":%.0f,\"screens\":{",
             first_frame_ms, (unsigned long long)frames_total, (unsigned long long)wakeups,
-            ru.ru_maxrss, since_start_ms(), frame_fonts, frame_shapes);
+            ru.ru_maxrss, since_start_ms(), frame_fonts, frame_shapes, speech_ms);
     for (int i = 0; i < SCREENS && screens[i].name; i++) {
         fprintf(f, "%s\"%s\":{\"frames\":%llu,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f}",
                 i ? "," : "", screens[i].name, (unsigned long long)screens[i].frames,

@@ -20,6 +20,8 @@ bool stats_enabled(void);
  * `fonts` fonts and painting `shapes` shapes (work app_warm does ahead). */
 void stats_frame(const char *name, uint64_t us, size_t fonts, size_t shapes);
 void stats_first_frame(void);
+/* From the text handed to speech to its first samples, for the last text. */
+void stats_speech(uint64_t first_audio_ms);
 void stats_write(uint64_t wakeups);
 
 #endif
