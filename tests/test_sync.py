@@ -145,4 +145,50 @@ check(len(lines(r.stderr, "/inbox is not a folder")) == 1, "no inbox, said once:
 check(not listing(data, "jobs"), "nothing was imported from beside the inbox")
 shutil.rmtree(d)
 
+# 6. The board's side: the timer's script mirrors the server's batches into
+#    the inbox (whole files only, no links) and exports into the outbox only
+#    when records wait; its units pass systemd-analyze verify.
+BOARD = os.path.abspath(os.path.join(SOURCE, "board"))
+d, data, inbox = sync_store()
+server = os.path.join(d, "server")
+os.makedirs(server)
+shutil.copy(SAMPLE, os.path.join(server, "jobs.json"))
+os.symlink("/etc/passwd", os.path.join(server, "passwd.json"))
+env = dict(ENV, SKRANKE_DATA=data, SKRANKE_ADMIN=os.path.abspath(os.path.join(os.path.dirname(KIOSK),
+                                                                             "skranke-admin")),
+           SKRANKE_SYNC_FROM=server + "/", SKRANKE_SYNC_SSH="ssh")
+if shutil.which("rsync"):
+    r = subprocess.run([os.path.join(BOARD, "skranke-sync")], env=env, capture_output=True, text=True)
+    check(r.returncode == 0, "skranke-sync runs: %s" % r.stderr)
+    check(sorted(os.listdir(inbox)) == ["jobs.json"], "the batch is in the inbox, the link is not: %s"
+          % os.listdir(inbox))
+    outbox = os.path.join(os.path.dirname(inbox), "outbox")
+    check(os.listdir(outbox) == [], "nothing waited, nothing exported: %s" % os.listdir(outbox))
+    r = kiosk(data, "tap home.survey\ntap survey.start\ntap survey.answer.5\ntap survey.answer.5\n"
+              "tap survey.answer.5\ntap survey.answer.5\nwait 9000\n")
+    check(len(lines(r.stderr, "imported: jobs.json")) == 1, "the kiosk took the batch: %s" % r.stderr)
+    r = subprocess.run([os.path.join(BOARD, "skranke-sync")], env=env, capture_output=True, text=True)
+    batches = os.listdir(outbox)
+    check(r.returncode == 0 and len(batches) == 1, "one response waited: one batch in the outbox: %s %s"
+          % (batches, r.stderr))
+    for b in batches:
+        check(admin(data, "verify", os.path.join(outbox, b)).returncode == 0, "the export verifies")
+else:
+    check(False, "rsync is needed (scripts/deps test installs it)")
+if shutil.which("systemd-analyze"):
+    units = []
+    for name in ("skranke-sync.service", "skranke-sync.timer"):
+        with open(os.path.join(BOARD, name)) as f:
+            text = f.read().replace("/usr/lib/skranke/skranke-sync",
+                                    os.path.join(BOARD, "skranke-sync"))
+        units.append(os.path.join(d, name))
+        with open(units[-1], "w") as f:
+            f.write(text)
+    r = subprocess.run(["systemd-analyze", "verify", *units], capture_output=True, text=True)
+    errors = [l for l in (r.stdout + r.stderr).splitlines()
+              if l.strip() and "user" not in l.lower() and "group" not in l.lower()
+              and "Failed to load" not in l]
+    check(r.returncode == 0 or not errors, "systemd-analyze verify: %s" % (r.stdout + r.stderr))
+shutil.rmtree(d)
+
 finish()
