@@ -138,5 +138,6 @@ int main(void)
     buf_free(&why);
     free(newer);
     store_close(s);
+    free(dir);
     TEST_END();
 }
