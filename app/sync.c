@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <SDL.h>
 
@@ -97,8 +98,57 @@ static bool import_one(struct sync *s, struct store *store, const struct usb_fil
     return rc == 0 || rc == STORE_EINVAL;
 }
 
+/* The memory file: a line per file done, "SIZE MTIME SIGSIZE SIGMTIME NAME"
+ * (a name in the inbox has no control characters). A file that cannot be
+ * read is an empty memory: at worst each file is looked at once more. */
+static void memory_load(struct sync *s)
+{
+    s->loaded = true;
+    FILE *f = s->memory[0] ? fopen(s->memory, "re") : NULL;
+    if (!f)
+        return;
+    char line[NAME_MAX + 100];
+    s->n_seen = 0;
+    while (s->n_seen < USB_FILES_MAX && fgets(line, sizeof line, f)) {
+        struct sync_seen *e = &s->seen[s->n_seen];
+        int off = 0;
+        line[strcspn(line, "\n")] = '\0';
+        if (sscanf(line, "%lld %lld %lld %lld %n", &e->size, &e->mtime_ns, &e->sig_size,
+                   &e->sig_mtime_ns, &off) != 4 || !off || !line[off])
+            continue;
+        snprintf(e->name, sizeof e->name, "%s", line + off);
+        e->done = true;
+        s->n_seen++;
+    }
+    fclose(f);
+}
+
+/* Replaces the memory file (written aside, then renamed over it). */
+static void memory_save(const struct sync *s)
+{
+    if (!s->memory[0])
+        return;
+    char tmp[sizeof s->memory + 8];
+    snprintf(tmp, sizeof tmp, "%s.tmp", s->memory);
+    FILE *f = fopen(tmp, "we");
+    bool ok = f != NULL;
+    for (size_t i = 0; ok && i < s->n_seen; i++)
+        if (s->seen[i].done)
+            ok = fprintf(f, "%lld %lld %lld %lld %s\n", s->seen[i].size, s->seen[i].mtime_ns,
+                         s->seen[i].sig_size, s->seen[i].sig_mtime_ns, s->seen[i].name) > 0;
+    if (f)
+        ok = fclose(f) == 0 && ok;
+    if (!ok || rename(tmp, s->memory) != 0) {
+        LOG("cannot keep what was done in %s (%s): after a restart each file is looked at "
+            "once more", s->memory, strerror(errno));
+        unlink(tmp);
+    }
+}
+
 int sync_scan(struct sync *s, struct store *store, const char *dir, time_t now)
 {
+    if (!s->loaded)
+        memory_load(s);
     if (!now)
         now = clock_now();
     s->sum.looked_at = now;
@@ -119,6 +169,10 @@ int sync_scan(struct sync *s, struct store *store, const char *dir, time_t now)
     struct sync_seen *next = xmalloc(USB_FILES_MAX * sizeof *next);
     size_t n = usb_list_inbox(dir, files, USB_FILES_MAX);
     int settling = 0;
+    size_t done_before = 0, kept = 0;
+    bool changed = false;
+    for (size_t i = 0; i < s->n_seen; i++)
+        done_before += s->seen[i].done;
     for (size_t i = 0; i < n; i++) {
         const struct usb_file *f = &files[i];
         struct sync_seen *e = &next[i];
@@ -135,6 +189,8 @@ int sync_scan(struct sync *s, struct store *store, const char *dir, time_t now)
         bool same = old && same_file(old, e);
         if (same && old->done) {
             e->done = true; /* imported, refused or ignored before: left alone */
+            kept++;
+            continue;
         } else if (!f->ok) {
             /* A link, a FIFO, a file too large, an odd name: said once. */
             struct buf line;
@@ -150,9 +206,12 @@ int sync_scan(struct sync *s, struct store *store, const char *dir, time_t now)
             e->done = import_one(s, store, f, now);
             settling += !e->done;
         }
+        changed = changed || e->done;
     }
     memcpy(s->seen, next, n * sizeof *next);
     s->n_seen = n;
+    if (changed || kept != done_before)
+        memory_save(s);
     s->sum.waiting = (size_t)settling;
     free(files);
     free(next);
@@ -231,6 +290,8 @@ static void collect(struct app *a)
 
 void sync_start(struct app *a)
 {
+    if (a->data)
+        snprintf(run.s.memory, sizeof run.s.memory, "%s/sync-seen", a->data);
     app_after(a, &run.t, SYNC_START_MS, tick);
 }
 

@@ -15,7 +15,8 @@
  * only when two looks in a row find it unchanged (a file still being
  * written grows; `.part`, `.tmp` and hidden names never end in .json and are
  * not looked at), and then once: imported or refused, it is not tried or
- * reported again until it changes. What a look did is one log line per file
+ * reported again until it changes, also after a restart (the names done are
+ * kept in a small file beside the store). What a look did is one log line per file
  * (stderr) and a summary for the staff status view.
  *
  * The kiosk looks on a timer (SYNC_START_MS after start, then every
@@ -59,6 +60,10 @@ struct sync {
     struct sync_seen seen[USB_FILES_MAX];
     size_t n_seen;
     struct sync_summary sum;
+    /* Where the files done are kept across restarts (the kiosk: DATA/
+     * sync-seen; "": in memory only), read at the first look. */
+    char memory[4096];
+    bool loaded;
 };
 
 /* One look at dir/inbox (dir absolute, a real folder): imports what is
@@ -71,7 +76,8 @@ int sync_scan(struct sync *s, struct store *store, const char *dir, time_t now);
 
 struct app;
 
-/* The kiosk's side: arms the first look (app_start_timers). */
+/* The kiosk's side: arms the first look (app_start_timers); what was done
+ * is kept in a->data/sync-seen. */
 void sync_start(struct app *a);
 /* A worker's end (from app_answered): collects its summary, re-arms. */
 void sync_answered(struct app *a);

@@ -48,8 +48,9 @@ got = lines(r.stderr, "imported: jobs.json – 12 jobs (batch jobs-sample-01)")
 check(len(got) == 1, "one log line, one import in 5 minutes of looks: %s" % r.stderr)
 check(not lines(r.stderr, "refused"), "nothing refused: %s" % r.stderr)
 
-# 1b. The same file under another name is the same batch; the importer's
-#     rules decide (an older one is refused, said once).
+# 1b. Another file with an older batch: the importer's rules decide (refused,
+#     said once). After a restart (the kiosk keeps what it did beside the
+#     store) neither file is tried again.
 with open(SAMPLE, encoding="utf-8") as f:
     older = f.read().replace("2026-11-24T05:30:00Z", "2026-11-24T04:00:00Z", 1)
 with open(os.path.join(inbox, "older.json"), "w", encoding="utf-8") as f:
@@ -60,6 +61,11 @@ check(len(lines(r.stderr, "refused: older.json:")) == 1 and
       len(lines(r.stderr, "older than the job openings already loaded")) == 1,
       "an older batch is refused once, with the importer's reason: %s" % r.stderr)
 check("older-" not in admin(data, "status", "--json").stdout, "the older batch was not taken")
+check(not lines(r.stderr, "jobs.json"), "after a restart the batch taken before is left alone: %s"
+      % r.stderr)
+r = kiosk(data, "wait 120000\n")
+check(not lines(r.stderr, "older.json") and not lines(r.stderr, "imported"),
+      "and so is the refused one: %s" % r.stderr)
 shutil.rmtree(d)
 
 # 2. Signed only: an unsigned file is refused and said once (in the log and

@@ -137,6 +137,21 @@ int main(void)
     CHECK(store_jobs_info(s, &ji) == STORE_OK && ji.generated_at == newer_at);
     buf_free(&why);
     free(newer);
+
+    /* A restart: what was done is kept in the memory file, so nothing is
+     * tried again; without it, each file would be looked at once more. */
+    static struct sync again, forgetful;
+    snprintf(sy.memory, sizeof sy.memory, "%s/sync-seen", dir);
+    put("later.json", "{}", 2);
+    sync_scan(&sy, s, sync_dir, now);
+    CHECK(sync_scan(&sy, s, sync_dir, now) == 0); /* refused, and written down */
+    snprintf(again.memory, sizeof again.memory, "%s/sync-seen", dir);
+    for (int i = 0; i < 3; i++)
+        CHECK(sync_scan(&again, s, sync_dir, now) == 0);
+    CHECK(again.sum.imported == 0 && again.sum.refused == 0 && again.sum.last_at == 0);
+    sync_scan(&forgetful, s, sync_dir, now);
+    sync_scan(&forgetful, s, sync_dir, now);
+    CHECK(forgetful.sum.imported + forgetful.sum.refused == 4);
     store_close(s);
     free(dir);
     TEST_END();
