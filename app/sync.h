@@ -15,13 +15,13 @@
  * only when two looks in a row find it unchanged (a file still being
  * written grows; `.part`, `.tmp` and hidden names never end in .json and are
  * not looked at), and then once: imported or refused, it is not tried or
- * reported again until it changes, also after a restart (the names done are
- * kept in a small file beside the store). What a look did is one log line per file
- * (stderr) and a summary for the staff status view.
+ * reported again until it changes, also after a restart (the names done
+ * are kept in a small file beside the store). What a look did is one log
+ * line per file (stderr) and a summary for the staff status view.
  *
  * The kiosk looks on a timer (SYNC_START_MS after start, then every
  * SYNC_EVERY_MS, or SYNC_SOON_MS while a file settles) on a thread of its
- * own, so an import never holds up a frame (sync_tick, sync_answered).
+ * own, so an import never holds up a frame (sync_start, sync_answered).
  */
 #ifndef SKRANKE_SYNC_H
 #define SKRANKE_SYNC_H
