@@ -83,10 +83,13 @@ static bool import_one(struct sync *s, struct store *store, const struct usb_fil
          * "PATH: …"); the log and the status name it as the inbox does. */
         size_t pl = strlen(f->path);
         const char *why = err.len ? err.data : store_strerror(rc);
-        if (strncmp(why, f->path, pl) == 0 && why[pl] == ':')
-            buf_printf(&line, "refused: %s%s", f->name, why + pl);
-        else
+        if (strncmp(why, f->path, pl) == 0 && why[pl] == ':') {
+            why += pl;
+            bool said = strncmp(why, ": refused, ", 11) == 0; /* the signature */
+            buf_printf(&line, "refused: %s%s%s", f->name, said ? ": " : "", why + (said ? 11 : 0));
+        } else {
             buf_printf(&line, "refused: %s: %s", f->name, why);
+        }
     }
     outcome(s, now, line.data);
     if (rc == 0)
