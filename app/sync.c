@@ -338,6 +338,7 @@ void sync_status_line(const struct app *a, char *out, size_t cap)
         return;
     }
     clock_hhmm(m->last_at, last);
-    snprintf(out, cap, "Synkronisering: %s, kigget kl. %s; %zu hentet, %zu afvist; seneste kl. %s: %s",
+    snprintf(out, cap,
+             "Synkronisering: %s, kigget kl. %s; %zu hentet, %zu afvist; seneste kl. %s: %s",
              run.shown_dir, seen, m->imported, m->refused, last, m->last);
 }

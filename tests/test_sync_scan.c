@@ -105,8 +105,8 @@ int main(void)
      * here, the signature being no good), once. */
     struct buf why;
     buf_init(&why);
-    CHECK(store_config_set(s, "trusted_keys", "RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3",
-                           &why) == STORE_OK);
+    const char *key = "RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3";
+    CHECK(store_config_set(s, "trusted_keys", key, &why) == STORE_OK);
     char *newer = strdup(jobs);
     memcpy(strstr(newer, "05:30:00Z"), "06:30:00Z", 9);
     put("newer.json", newer, len);
