@@ -259,6 +259,12 @@ static void tick(struct app *a, struct timer *t)
     (void)t;
     if (run.started)
         return; /* collect() arms the next look */
+    if (a->screen == &screen_jobs) {
+        /* The open list and its details come from the batch loaded when it
+         * opened: a new batch waits until the citizen leaves it. */
+        app_after(a, &run.t, SYNC_SOON_MS, tick);
+        return;
+    }
     run.store = a->store;
     run.now = app_wall(a);
     run.started = true;

@@ -21,7 +21,9 @@
  *
  * The kiosk looks on a timer (SYNC_START_MS after start, then every
  * SYNC_EVERY_MS, or SYNC_SOON_MS while a file settles) on a thread of its
- * own, so an import never holds up a frame (sync_start, sync_answered).
+ * own, so an import never holds up a frame (sync_start, sync_answered). No
+ * look starts while the jobs screen is open: the list a citizen reads and
+ * the job details it opens stay those of one batch.
  */
 #ifndef SKRANKE_SYNC_H
 #define SKRANKE_SYNC_H

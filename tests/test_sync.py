@@ -11,6 +11,7 @@ Run by ctest as: test_sync.py BUILD_DIR SOURCE_DIR
 """
 import base64
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -66,6 +67,24 @@ check(not lines(r.stderr, "jobs.json"), "after a restart the batch taken before 
 r = kiosk(data, "wait 120000\n")
 check(not lines(r.stderr, "older.json") and not lines(r.stderr, "imported"),
       "and so is the refused one: %s" % r.stderr)
+shutil.rmtree(d)
+
+# 1c. A new batch while a citizen reads the jobs: it waits until they leave,
+#     so a job tapped in the open list shows its own details, not another
+#     job from the new batch; then the new batch shows.
+d, data, inbox = sync_store()
+admin(data, "import", SAMPLE)
+with open(SAMPLE, encoding="utf-8") as f:
+    batch = json.load(f)
+batch["batch_id"], batch["generated_at"] = "jobs-sample-02", "2026-11-24T07:30:00Z"
+for job in batch["jobs"]:
+    job["title"] += " (ny)"
+with open(os.path.join(inbox, "newer.json"), "w", encoding="utf-8") as f:
+    json.dump(batch, f, ensure_ascii=False)
+r = kiosk(data, "tap home.jobs\nwait 20000\ntap jobs.item.1\nexpect jobs.detail\n"
+          "expect-no-text (ny)\ntap nav.home\nwait 12000\ntap home.jobs\nexpect-text (ny)\n")
+check(r.returncode == 0, "the list in use is not changed under the citizen: %s" % r.stderr)
+check(len(lines(r.stderr, "imported: newer.json")) == 1, "then the batch came in: %s" % r.stderr)
 shutil.rmtree(d)
 
 # 2. Signed only: an unsigned file is refused and said once (in the log and
