@@ -15,6 +15,7 @@
 #include "reader.h"
 #include "speech.h"
 #include "stats.h"
+#include "sync.h"
 
 #define LOG(...) log_msg("app", __VA_ARGS__)
 #define SAVING_AFTER_MS 300
@@ -75,6 +76,7 @@ bool app_init(struct app *a, struct store *store, const char *assets)
 
 void app_deinit(struct app *a)
 {
+    sync_stop(a);
     speech_close(a->speech);
     a->speech = NULL;
 }
@@ -222,7 +224,7 @@ int app_config_list(const struct app *a, const char *key, char (*out)[STORE_TEXT
 
 bool app_busy(const struct app *a)
 {
-    return a->screen->busy && a->screen->busy(a);
+    return (a->screen->busy && a->screen->busy(a)) || sync_busy();
 }
 
 void app_privacy_reset(struct app *a)
@@ -447,6 +449,7 @@ void app_answered(struct app *a)
             a->dirty = true;
         }
     }
+    sync_answered(a); /* a look at the sync folder ended */
     if (a->screen->answered)
         a->screen->answered(a);
 }
@@ -455,6 +458,7 @@ void app_start_timers(struct app *a)
 {
     minute_fire(a, &a->t_minute);
     arm_idle(a);
+    sync_start(a);
 }
 
 static void tap(struct app *a, const char *id)

@@ -64,6 +64,7 @@ struct screen {
 
 struct app {
     const char *assets;
+    const char *data; /* the store's folder (the sync folder's memory is kept there) */
     struct store *store;
     struct writer *writer;
     SDL_Window *win;

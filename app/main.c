@@ -199,6 +199,7 @@ int main(int argc, char **argv)
         goto out_sdl;
     a.tc = text_cache_create(a.ren);
     app_init(&a, store, o.assets);
+    a.data = o.data;
     ui_init(&a.ui, a.ren, a.tc, w, h, a.screen_inches);
     app_set_lang(&a, a.lang);
     time_t wall = clock_now();

@@ -370,6 +370,7 @@ static const struct setting {
     {"trusted_keys", "", is_keys},
     {"kiosk_key", "", is_path},
     {"usb_root", "/media", is_dir},
+    {"sync_dir", "", is_path},
     {"retention_responses_days", "90", is_days},
     {"retention_checkins_days", "7", is_days},
     {"jobs_stale_days", "7", is_days},
@@ -386,7 +387,7 @@ static const struct setting {
 const char *const store_config_keys[] = {
     "site", "kiosk", "units", "unit", "errands", "checkin_kinds", "languages",
     "idle_timeout_s", "idle_prompt_s", "checkin_early_min", "checkin_late_min",
-    "session_open_before_min", "trusted_keys", "kiosk_key", "usb_root", "retention_responses_days",
+    "session_open_before_min", "trusted_keys", "kiosk_key", "usb_root", "sync_dir", "retention_responses_days",
     "retention_checkins_days", "jobs_stale_days", "map_max_mb", "site_name",
     "screen_inches", "speech_auto", "speech_volume", "text_large", "errands.en", "errands.uk", "errands.ar", "errands.fa", "errands.pl",
     "errands.so", "errands.ti", "units.en", "units.uk", "units.ar", "units.fa", "units.pl",

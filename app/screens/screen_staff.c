@@ -23,6 +23,7 @@
 #include "app.h"
 #include "batch.h"
 #include "i18n.h"
+#include "sync.h"
 #include "usb.h"
 
 #define STAFF_IDLE_MS 120000
@@ -877,6 +878,10 @@ static void load_status(struct app *a)
     else
         buf_puts(&b, "Fejl: ingen");
     status_line(&b, fails != 0);
+    char sync[sizeof st.status[0].text];
+    sync_status_line(a, sync, sizeof sync);
+    buf_puts(&b, sync);
+    status_line(&b, false);
     buf_free(&b);
     buf_free(&sched);
 }
