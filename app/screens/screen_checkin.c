@@ -471,9 +471,10 @@ static void draw_menu(struct app *a, struct ui *ui, int top)
     static const struct {
         unsigned kind;
         const char *id, *sub;
-    } items[] = {{K_APPOINTMENT, "checkin.appointment", "checkin.appointment.sub"},
-                 {K_SESSION, "checkin.session", "checkin.session.sub"},
-                 {K_WALKIN, "checkin.walkin", "checkin.walkin.sub"}};
+        enum ui_picto picto;
+    } items[] = {{K_APPOINTMENT, "checkin.appointment", "checkin.appointment.sub", PICTO_APPOINTMENT},
+                 {K_SESSION, "checkin.session", "checkin.session.sub", PICTO_SESSION},
+                 {K_WALKIN, "checkin.walkin", "checkin.walkin.sub", PICTO_WALKIN}};
     int m = ui_px(ui, 4), gap = ui_px(ui, 2.5f), n = 0;
     for (int i = 0; i < 3; i++)
         n += (ck.kinds & items[i].kind) != 0;
@@ -483,8 +484,8 @@ static void draw_menu(struct app *a, struct ui *ui, int top)
     for (int i = 0; i < 3; i++) {
         if (!(ck.kinds & items[i].kind))
             continue;
-        ui_button(ui, items[i].id, (struct rect){m, y, ui->w - 2 * m, h}, T(a, items[i].id),
-                  T(a, items[i].sub), BTN_PRIMARY);
+        ui_button_picto(ui, items[i].id, (struct rect){m, y, ui->w - 2 * m, h},
+                        T(a, items[i].id), T(a, items[i].sub), BTN_PRIMARY, items[i].picto);
         y += h + gap;
     }
 }

@@ -137,7 +137,7 @@ void ui_canvas_stroke(struct ui_canvas *cv, const float *pts, int n, float width
  * by whole pixels: its kind (key[0]), sizes, colours, and position inside
  * a pixel (ui_shape_fraction of its coordinates). */
 #define UI_SHAPE_KEY 5
-enum { UI_SHAPE_CORNER = 1, UI_SHAPE_CIRCLE, UI_SHAPE_FACE };
+enum { UI_SHAPE_CORNER = 1, UI_SHAPE_CIRCLE, UI_SHAPE_FACE, UI_SHAPE_PICTO };
 SDL_Texture *ui_shape(struct ui *ui, const uint32_t key[UI_SHAPE_KEY], struct rect box,
                       void (*paint)(struct ui_canvas *, const void *), const void *ctx);
 /* Draws a shape that lies within radius r of (cx, cy). */
@@ -178,6 +178,23 @@ enum ui_button_style { BTN_PRIMARY, BTN_SECONDARY, BTN_QUIET, BTN_SELECTED };
 
 void ui_button(struct ui *ui, const char *id, struct rect r, const char *label,
                const char *sublabel, enum ui_button_style style);
+/* Pictograms beside the words (ui_picto.c), drawn in colour c in the
+ * square centred in r (screen coordinates), cached like round shapes. */
+enum ui_picto {
+    PICTO_NONE,
+    PICTO_CHECKIN,     /* an arrow going in at a door; mirrored in right-to-left */
+    PICTO_APPOINTMENT, /* a calendar page */
+    PICTO_SESSION,     /* a small group of people */
+    PICTO_WALKIN,      /* a ticket with a number */
+    PICTO_SURVEY,      /* a smiling face */
+    PICTO_JOBS,        /* a briefcase */
+};
+void ui_picto(struct ui *ui, enum ui_picto p, struct rect r, SDL_Color c);
+/* ui_button with a pictogram in the label's colour: above the words in a
+ * tall button, at the start side of them in a wide one (more than twice as
+ * wide as high). */
+void ui_button_picto(struct ui *ui, const char *id, struct rect r, const char *label,
+                     const char *sublabel, enum ui_button_style style, enum ui_picto p);
 /* A label: wrapped to r.w, aligned start/center/end. Returns its height. */
 int ui_label(struct ui *ui, struct rect r, const char *text, int size, bool bold,
              SDL_Color color, enum text_align align);
