@@ -102,7 +102,7 @@ static void go_home(struct app *a, struct timer *t)
 /* A result stays ms, then the kiosk goes home by itself. */
 static void home_after(struct app *a, uint64_t ms)
 {
-    app_after(a, &ck.t_home, ms, go_home);
+    app_home_after(a, &ck.t_home, ms, go_home);
 }
 
 static void today(const struct app *a, char date[11], char hhmm[6])
@@ -671,9 +671,11 @@ static void draw_errands(struct app *a, struct ui *ui, int top)
     }
 }
 
+/* OK, and above it how long until the screen goes home by itself. */
 static void done_button(struct app *a, struct ui *ui)
 {
     int bw = ui_px(ui, 40), bh = ui_px(ui, 12), m = ui_px(ui, 4);
+    app_home_left(a, ui, ui->h - m - bh - ui_px(ui, 7), &ck.t_home);
     ui_button(ui, "checkin.done", (struct rect){(ui->w - bw) / 2, ui->h - m - bh, bw, bh},
               T(a, "checkin.done"), NULL, BTN_PRIMARY);
 }

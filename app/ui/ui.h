@@ -224,11 +224,11 @@ void ui_pin_dots(struct ui *ui, const char *id, struct rect r, int n);
 void ui_list(struct ui *ui, const char *id, struct rect r, struct ui_list *st, int n_items,
              int item_h, void (*item)(struct ui *, int index, struct rect, void *), void *ctx);
 /* A dimmed backdrop and a centred panel; returns the panel's layout rect.
- * The backdrop swallows every tap: for what must be answered. */
-struct rect ui_modal(struct ui *ui, float w_units, float h_units);
-/* A pop-up that always closes (ui_modal.c): like ui_modal, plus a close
- * button "<id>.close" labelled close_label in the panel's top end corner,
- * and the backdrop around the panel tappable as "<id>.outside". Both reach
+ * The backdrop around the panel is tappable as "<id>.outside" (the idle
+ * prompt takes that as its gentle answer); the panel swallows stray taps. */
+struct rect ui_modal(struct ui *ui, const char *id, float w_units, float h_units);
+/* A pop-up that always closes (ui_modal.c): ui_modal plus a close button
+ * "<id>.close" labelled close_label in the panel's top end corner. Both reach
  * the screen's tap like any id; ui_popup_closes(id, tapped) says a tap was
  * one of them. Content goes below the first UI_POPUP_PAD + UI_POPUP_CLOSE_H
  * + UI_POPUP_PAD units of the panel (or beside the close button). */
