@@ -228,8 +228,8 @@ void ui_list(struct ui *ui, const char *id, struct rect r, struct ui_list *st, i
  * prompt takes that as its gentle answer); the panel swallows stray taps. */
 struct rect ui_modal(struct ui *ui, const char *id, float w_units, float h_units);
 /* A pop-up that always closes (ui_modal.c): ui_modal plus a close button
- * "<id>.close" labelled close_label in the panel's top end corner. Both reach
- * the screen's tap like any id; ui_popup_closes(id, tapped) says a tap was
+ * "<id>.close" labelled close_label in the panel's top end corner. It and
+ * the backdrop reach the screen's tap like any id; ui_popup_closes(id, tapped) says a tap was
  * one of them. Content goes below the first UI_POPUP_PAD + UI_POPUP_CLOSE_H
  * + UI_POPUP_PAD units of the panel (or beside the close button). */
 #define UI_POPUP_PAD 3.0f
