@@ -554,7 +554,8 @@ def read_png(path):
         pos += 12 + n
     raw, rows, prev, stride = zlib.decompress(idat), [], bytearray(w * 3), w * 3
     for y in range(h):
-        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        at = y * (stride + 1)
+        kind, line = raw[at], bytearray(raw[at + 1:at + 1 + stride])
         for i in range(stride):
             a = line[i - 3] if i >= 3 else 0
             b, c = prev[i], prev[i - 3] if i >= 3 else 0

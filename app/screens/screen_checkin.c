@@ -472,9 +472,10 @@ static void draw_menu(struct app *a, struct ui *ui, int top)
         unsigned kind;
         const char *id, *sub;
         enum ui_picto picto;
-    } items[] = {{K_APPOINTMENT, "checkin.appointment", "checkin.appointment.sub", PICTO_APPOINTMENT},
-                 {K_SESSION, "checkin.session", "checkin.session.sub", PICTO_SESSION},
-                 {K_WALKIN, "checkin.walkin", "checkin.walkin.sub", PICTO_WALKIN}};
+    } items[] = {
+        {K_APPOINTMENT, "checkin.appointment", "checkin.appointment.sub", PICTO_APPOINTMENT},
+        {K_SESSION, "checkin.session", "checkin.session.sub", PICTO_SESSION},
+        {K_WALKIN, "checkin.walkin", "checkin.walkin.sub", PICTO_WALKIN}};
     int m = ui_px(ui, 4), gap = ui_px(ui, 2.5f), n = 0;
     for (int i = 0; i < 3; i++)
         n += (ck.kinds & items[i].kind) != 0;
