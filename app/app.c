@@ -119,9 +119,34 @@ static void speak_screen(struct app *a)
     buf_free(&b);
 }
 
+/* The idle prompt's words below its title: the seconds left. */
+static const char *prompt_body(const struct app *a, struct buf *b)
+{
+    uint64_t left_s = a->prompt_end > a->now ? (a->prompt_end - a->now + 999) / 1000 : 0;
+    return i18n_fmt(a->lang, "idle.body", (long)left_s, b);
+}
+
+/* The idle prompt, read aloud after its tone (with speech on): its
+ * question and the time left, not the screen behind it. */
+static void speak_prompt(struct app *a)
+{
+    if (!speech_has_voice(a->lang))
+        return; /* the tone was the sound */
+    struct buf b;
+    buf_init(&b);
+    prompt_body(a, &b);
+    size_t n = strlen(T(a, "idle.title")) + b.len + 2;
+    char *text = xcalloc(1, n);
+    snprintf(text, n, "%s\n%s", T(a, "idle.title"), b.data);
+    speech_say(speech(a), a->lang, text);
+    free(text);
+    buf_free(&b);
+}
+
 /* After each frame: a new screen (other widget ids than the last frame's,
  * list items aside) starts a new span for expect-spoken, and is read aloud
- * when the citizen asked for it or the kiosk is set to. */
+ * when the citizen asked for it or the kiosk is set to (the idle prompt:
+ * its own words). */
 static void after_frame(struct app *a)
 {
     uint64_t h = 1469598103934665603ull;
@@ -138,8 +163,12 @@ static void after_frame(struct app *a)
     a->frame_sig = h;
     if (a->speech)
         speech_log_clear(a->speech);
-    if ((a->speak_new || a->speech_auto) && a->screen != &screen_staff)
-        speak_screen(a);
+    if ((a->speak_new || a->speech_auto) && a->screen != &screen_staff) {
+        if (a->prompt)
+            speak_prompt(a);
+        else
+            speak_screen(a);
+    }
 }
 
 void app_set_lang(struct app *a, const char *code)
@@ -234,6 +263,8 @@ void app_privacy_reset(struct app *a)
             all_screens[i]->forget(a);
     a->prompt = false;
     app_cancel(a, &a->t_prompt);
+    app_cancel(a, &a->t_left);
+    a->home_left = NULL;
     ui_cancel_press(&a->ui);
     text_cache_clear(a->tc);
     /* Speech: silent, its log wiped, the volume back to the setting, and
@@ -318,6 +349,41 @@ void app_cancel(struct app *a, struct timer *t)
     timer_disarm(&a->timers, t);
 }
 
+/* The time left on a result screen: a redraw as each second turns, while
+ * its way home is armed. */
+static void left_fire(struct app *a, struct timer *t)
+{
+    const struct timer *home = a->home_left;
+    if (!home || !home->armed || home->when <= a->now)
+        return;
+    a->dirty = true;
+    uint64_t left = home->when - a->now;
+    app_after(a, t, left % 1000 ? left % 1000 : 1000, left_fire);
+}
+
+void app_home_after(struct app *a, struct timer *home, uint64_t ms,
+                    void (*fire)(struct app *a, struct timer *t))
+{
+    app_after(a, home, ms, fire);
+    a->home_left = home;
+    left_fire(a, &a->t_left);
+}
+
+int app_home_left(struct app *a, struct ui *ui, int y, const struct timer *home)
+{
+    if (!home->armed)
+        return 0;
+    uint64_t left = home->when > a->now ? (home->when - a->now + 999) / 1000 : 0;
+    struct buf b;
+    buf_init(&b);
+    int m = ui_px(ui, 4), h = ui_px(ui, 6);
+    struct text_style st = {ui_px(ui, 3.2f), false, UI_MUTED};
+    ui_text(ui, "time.left", (struct rect){m, y, ui->w - 2 * m, h},
+            i18n_fmt(a->lang, "common.left", (long)left, &b), &st, ALIGN_CENTER, false, true);
+    buf_free(&b);
+    return h;
+}
+
 /* The prompt's countdown: a redraw each second it shows, then the reset. */
 static void prompt_fire(struct app *a, struct timer *t)
 {
@@ -351,6 +417,9 @@ static void idle_fire(struct app *a, struct timer *t)
         return;
     a->prompt = true;
     a->prompt_end = a->now + a->idle_prompt_ms;
+    /* Heard as well as seen: a short tone (and, with speech on, the
+     * prompt's words once it is drawn: after_frame). */
+    speech_tone(speech(a));
     ui_cancel_press(&a->ui);
     app_cancel(a, &a->t_hold);
     a->dirty = true;
@@ -464,7 +533,8 @@ void app_start_timers(struct app *a)
 static void tap(struct app *a, const char *id)
 {
     if (a->prompt) {
-        if (strcmp(id, "idle.more") == 0) {
+        /* A tap anywhere on the backdrop is "more time" too. */
+        if (strcmp(id, "idle.more") == 0 || strcmp(id, "idle.outside") == 0) {
             a->prompt = false;
             app_cancel(a, &a->t_prompt);
             a->dirty = true;
@@ -566,7 +636,7 @@ int app_chrome(struct app *a, struct ui *ui, const char *title, bool back)
 
 static void draw_prompt(struct app *a, struct ui *ui)
 {
-    struct rect p = ui_modal(ui, 80, 56);
+    struct rect p = ui_modal(ui, "idle", 80, 56);
     int pad = ui_px(ui, 4);
     struct text_style title = {ui_px(ui, 5.2f), true, UI_TEXT};
     struct text_style body = {ui_px(ui, 3.4f), false, UI_TEXT};
@@ -575,8 +645,7 @@ static void draw_prompt(struct app *a, struct ui *ui)
     ui_text(ui, NULL, tr, T(a, "idle.title"), &title, ALIGN_CENTER, true, true);
     struct buf b;
     buf_init(&b);
-    uint64_t left_s = (a->prompt_end - a->now + 999) / 1000;
-    i18n_fmt(a->lang, "idle.body", (long)left_s, &b);
+    prompt_body(a, &b);
     ui_text(ui, NULL, (struct rect){tr.x, tr.y + tr.h + pad / 2, tr.w, ui_px(ui, 8)}, b.data, &body,
             ALIGN_CENTER, true, true);
     buf_free(&b);

@@ -108,6 +108,8 @@ struct app {
     /* Everything timed; the core's own timers. */
     struct timers timers;
     struct timer t_idle, t_prompt, t_minute, t_hold, t_saving, t_anim;
+    struct timer t_left;           /* a second of app_home_left turned */
+    const struct timer *home_left; /* the result's way home, counted down */
     struct ui_list *flung; /* the list scrolling on by itself */
     uint64_t anim_last;
 };
@@ -149,6 +151,13 @@ void app_answered(struct app *a);
 void app_after(struct app *a, struct timer *t, uint64_t ms,
                void (*fire)(struct app *a, struct timer *t));
 void app_cancel(struct app *a, struct timer *t);
+/* A result screen that goes home by itself: app_after, and the screen is
+ * redrawn as each second of the time left turns, for app_home_left. */
+void app_home_after(struct app *a, struct timer *home, uint64_t ms,
+                    void (*fire)(struct app *a, struct timer *t));
+/* The time left before it goes home (home, as armed by app_home_after): a
+ * small muted line centred at y. Returns its height. */
+int app_home_left(struct app *a, struct ui *ui, int y, const struct timer *home);
 /* Hands a record to the writer; arms the "saving" banner. Returns the
  * writer's sequence number for it (see writer_state). */
 uint64_t app_store(struct app *a, const struct write_job *job);

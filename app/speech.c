@@ -7,11 +7,13 @@
  * chunk of samples (about 50 ms) to SDL's audio queue. The callback returns
  * 1 (abort) as soon as the generation moved on, so a new text or a hush
  * cancels within one chunk; the sound already queued is cleared by
- * speech_hush() itself.
+ * speech_hush() itself. A tone (speech_tone) is a flag in the same slot:
+ * the thread queues its samples before the text that came with it.
  */
 #include "speech.h"
 
 #include <dlfcn.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +27,10 @@
 #define ESPEAK_LIBRARY "libespeak-ng.so.1"
 #define CHUNK_MS 50
 #define RATE_WPM 150 /* a little slower than eSpeak's 175: clearer for a learner */
+#define TONE_MS 300
+#define TONE_HZ 660.0  /* E5: heard clearly, not shrill */
+#define TONE_ATTACK_MS 40
+#define PI 3.14159265358979
 
 /* eSpeak NG's functions, through dlopen; each prototype is checked by the
  * compiler in load() (an assignment inside sizeof, not evaluated). */
@@ -60,6 +66,8 @@ struct speech {
     /* Under mu: */
     char *text;      /* the next text, NULL when none */
     char lang[8];
+    bool tone;          /* a tone to play first */
+    uint64_t tone_until; /* SDL_GetTicks64 when the last tone has played */
     bool quit;
     struct buf log;
     uint64_t said_ms, first_ms, samples;
@@ -70,7 +78,7 @@ struct speech {
     SDL_atomic_t speaking; /* the thread is synthesising */
     /* The speech thread's own; others read dev once loaded is set: */
     SDL_AudioDeviceID dev;
-    int cur_gen;
+    int rate, cur_gen;
 };
 
 static struct speech *self; /* eSpeak's callback has no context pointer */
@@ -150,10 +158,31 @@ static void open_audio(struct speech *s, int rate)
         LOG("no sound: %s", SDL_GetError());
         return;
     }
+    s->rate = rate;
     SDL_AudioSpec want = {.freq = rate, .format = AUDIO_S16SYS, .channels = 1, .samples = 512};
     s->dev = SDL_OpenAudioDevice(NULL, 0, &want, NULL, 0);
     if (!s->dev)
         LOG("no sound: %s", SDL_GetError());
+}
+
+/* The tone's samples into the device's queue: a sine whose loudness rises
+ * over TONE_ATTACK_MS (half a cosine) and falls to nothing by the end (a
+ * square of the time left), so it neither clicks nor startles. */
+static void play_tone(struct speech *s)
+{
+    if (!s->dev || s->rate <= 0)
+        return;
+    int n = s->rate * TONE_MS / 1000, attack = s->rate * TONE_ATTACK_MS / 1000;
+    short *wav = xcalloc((size_t)n, sizeof *wav);
+    double peak = 0.3 * 32767.0 * SDL_AtomicGet(&s->volume) / 100.0;
+    for (int i = 0; i < n; i++) {
+        double env = i < attack ? 0.5 - 0.5 * cos(PI * i / attack)
+                                : pow(1.0 - (double)(i - attack) / (n - attack), 2);
+        wav[i] = (short)lround(peak * env * sin(2 * PI * TONE_HZ * i / s->rate));
+    }
+    SDL_QueueAudio(s->dev, wav, (Uint32)n * sizeof *wav);
+    SDL_PauseAudioDevice(s->dev, 0);
+    free(wav);
 }
 
 static int run(void *arg)
@@ -174,7 +203,7 @@ static int run(void *arg)
     char *text = NULL;
     for (;;) {
         SDL_LockMutex(s->mu);
-        while (!s->text && !s->quit) {
+        while (!s->text && !s->tone && !s->quit) {
             /* Nothing to say: let the device sleep once it has played all. */
             if (s->dev && SDL_GetQueuedAudioSize(s->dev) == 0)
                 SDL_PauseAudioDevice(s->dev, 1);
@@ -186,18 +215,23 @@ static int run(void *arg)
         }
         text = s->text;
         s->text = NULL;
+        bool tone = s->tone;
+        s->tone = false;
         SDL_AtomicSet(&s->speaking, 1); /* busy from taking the text on */
         char lang[8];
         memcpy(lang, s->lang, sizeof lang);
         s->cur_gen = SDL_AtomicGet(&s->gen);
         SDL_UnlockMutex(s->mu);
+        if (tone)
+            play_tone(s);
         const char *voice = voice_of(lang);
-        if (voice && SDL_AtomicGet(&s->gen) == s->cur_gen &&
+        if (text && voice && SDL_AtomicGet(&s->gen) == s->cur_gen &&
             es.espeak_ng_SetVoiceByName(voice) == ENS_OK && SDL_AtomicGet(&s->gen) == s->cur_gen)
             es.espeak_ng_Synthesize(text, strlen(text) + 1, 0, POS_CHARACTER, 0,
                                     espeakCHARS_UTF8, NULL, NULL);
         SDL_AtomicSet(&s->speaking, 0);
-        memset(text, 0, strlen(text));
+        if (text)
+            memset(text, 0, strlen(text));
         free(text);
     }
     es.espeak_Terminate();
@@ -258,7 +292,9 @@ void speech_say(struct speech *s, const char *lang, const char *text)
 {
     SDL_LockMutex(s->mu);
     SDL_AtomicIncRef(&s->gen);
-    if (SDL_AtomicGet(&s->loaded) == 1 && s->dev)
+    /* The queue holds nothing but a tone while one plays (speech_tone
+     * emptied it): the text follows the tone. */
+    if (SDL_AtomicGet(&s->loaded) == 1 && s->dev && SDL_GetTicks64() >= s->tone_until)
         SDL_ClearQueuedAudio(s->dev);
     free(s->text);
     s->text = SDL_AtomicGet(&s->loaded) >= 0 ? xstrdup(text) : NULL;
@@ -271,12 +307,30 @@ void speech_say(struct speech *s, const char *lang, const char *text)
     SDL_UnlockMutex(s->mu);
 }
 
+void speech_tone(struct speech *s)
+{
+    SDL_LockMutex(s->mu);
+    SDL_AtomicIncRef(&s->gen);
+    free(s->text);
+    s->text = NULL;
+    if (SDL_AtomicGet(&s->loaded) == 1 && s->dev)
+        SDL_ClearQueuedAudio(s->dev);
+    if (SDL_AtomicGet(&s->loaded) >= 0) {
+        s->tone = true;
+        s->tone_until = SDL_GetTicks64() + TONE_MS;
+    }
+    SDL_CondSignal(s->cv);
+    SDL_UnlockMutex(s->mu);
+}
+
 void speech_hush(struct speech *s)
 {
     SDL_LockMutex(s->mu);
     SDL_AtomicIncRef(&s->gen);
     free(s->text);
     s->text = NULL;
+    s->tone = false;
+    s->tone_until = 0;
     if (SDL_AtomicGet(&s->loaded) == 1 && s->dev)
         SDL_ClearQueuedAudio(s->dev);
     SDL_UnlockMutex(s->mu);
@@ -285,7 +339,7 @@ void speech_hush(struct speech *s)
 bool speech_busy(struct speech *s)
 {
     SDL_LockMutex(s->mu);
-    bool busy = s->text || SDL_AtomicGet(&s->speaking) ||
+    bool busy = s->text || s->tone || SDL_AtomicGet(&s->speaking) ||
                 (SDL_AtomicGet(&s->loaded) == 1 && s->dev && SDL_GetQueuedAudioSize(s->dev) > 0);
     SDL_UnlockMutex(s->mu);
     return busy;

@@ -44,6 +44,11 @@ bool speech_available(struct speech *s);
 /* Speaks text in lang's voice, replacing whatever is being spoken. A
  * language without a voice speaks nothing. */
 void speech_say(struct speech *s, const char *lang, const char *text);
+/* A short, gentle tone (a 300 ms sine with a soft attack and decay):
+ * the idle prompt's sound. It stops what is being said; a text said while
+ * the tone plays follows it. Made on the speech thread; without eSpeak or
+ * a sound device, silent. */
+void speech_tone(struct speech *s);
 /* Stops at once: queued sound dropped, synthesis cancelled. */
 void speech_hush(struct speech *s);
 /* True while there is text to synthesise or sound to play. */

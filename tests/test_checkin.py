@@ -307,4 +307,26 @@ for lang in ("da", "ar"):
     compare_shots(shots)
     shutil.rmtree(d)
 
+
+# Result screens say how long they stay (issue 16): the seconds until the
+# screen goes home by itself, counting down, in Danish and Arabic; a
+# message (too early) too; and home when the count is over.
+d, data = with_schedule()
+r = kiosk(data, code("K7M2QX") + "expect checkin.result\nexpect time.left\n"
+          "expect-text Skærmen går tilbage til start om 15 sekunder.\nwait 4000\n"
+          "expect-text Skærmen går tilbage til start om 11 sekunder.\n"
+          "expect-no-text Skærmen går tilbage til start om 15 sekunder.\nwait 10000\n"
+          "expect-text Skærmen går tilbage til start om 1 sekund.\nwait 1000\n"
+          "expect home.checkin\nexpect-gone time.left\n", env=at("08:41"))
+check(r.returncode == 0, "the check-in result counts down to home: %s" % r.stderr)
+r = kiosk(data, "lang ar\n" + code("H3RT9P") + "expect checkin.result\n"
+          "expect-text ستعود الشاشة إلى البداية بعد 15 ثانية.\nwait 13000\n"
+          "expect-text ستعود الشاشة إلى البداية بعد ثانيتين.\n", env=at("08:41"))
+check(r.returncode == 0, "the Arabic result counts down: %s" % r.stderr)
+r = kiosk(data, code("Y6JD2M") + "expect checkin.message\n"
+          "expect-text Skærmen går tilbage til start om 15 sekunder.\nwait 5000\n"
+          "expect-text Skærmen går tilbage til start om 10 sekunder.\n", env=at("08:41"))
+check(r.returncode == 0, "a message counts down to home too: %s" % r.stderr)
+shutil.rmtree(d)
+
 finish()

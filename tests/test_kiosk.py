@@ -523,6 +523,122 @@ def test_idle():
 
 # ---- the script driver's contract ----
 
+def test_prompt_outside():
+    """"More time" from anywhere: a tap on the idle prompt's dimmed backdrop
+    (even where the screen's own Home button lies under it) keeps the
+    session like the button does; a tap on the panel off its buttons does
+    nothing."""
+    for where in (("60", "60"), ("1900", "1060")):
+        passes(["tap home.survey", "wait 46000", "expect idle.more",
+                "tap %s %s" % where, "expect-gone idle.more", "expect survey.start",
+                "wait 30000", "expect-gone idle.more", "expect survey.start"],
+               "a tap at %s,%s outside the prompt's panel is more time" % where)
+    passes(["tap home.survey", "wait 46000", "expect idle.more", "tap 960 290",
+            "expect idle.more", "wait 16000", "expect-gone idle.more", "expect home.survey"],
+           "a tap on the prompt's panel off its buttons changes nothing")
+
+
+def read_png(path):
+    """(width, height, rows of RGB bytes) of an 8-bit RGB PNG, as the
+    script driver's `shot` writes them, with the stdlib only."""
+    with open(path, "rb") as f:
+        data = f.read()
+    pos, idat, w, h = 8, b"", 0, 0
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            w, h = struct.unpack(">II", body[:8])
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + n
+    raw, rows, prev, stride = zlib.decompress(idat), [], bytearray(w * 3), w * 3
+    for y in range(h):
+        at = y * (stride + 1)
+        kind, line = raw[at], bytearray(raw[at + 1:at + 1 + stride])
+        for i in range(stride):
+            a = line[i - 3] if i >= 3 else 0
+            b, c = prev[i], prev[i - 3] if i >= 3 else 0
+            if kind == 1:
+                line[i] = (line[i] + a) & 255
+            elif kind == 2:
+                line[i] = (line[i] + b) & 255
+            elif kind == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif kind == 4:
+                p_ = a + b - c
+                pa, pb, pc = abs(p_ - a), abs(p_ - b), abs(p_ - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(line)
+        prev = line
+    return w, h, rows
+
+
+def white(img, x0, y0, x1, y1):
+    """Pixels of the buttons' text colour (UI_ON_PRIMARY, white) in a box."""
+    _, _, rows = img
+    return sum(1 for y in range(y0, y1) for x in range(x0, x1)
+               if rows[y][3 * x:3 * x + 3] == b"\xff\xff\xff")
+
+
+def test_pictos():
+    """Pictures beside the words: in Danish and Arabic, at 1280x800 and
+    800x480, each home tile has its pictogram above the words (white ink in
+    the tile's upper band, where no word is), and each check-in choice
+    beside them at the start side; the door of check-in points inwards in
+    reading order (mirrored in Arabic). Drawn once: redrawing home (the
+    clock's minute) paints no new shape."""
+    data = demo_data()
+    for size in ((1280, 800), (800, 480)):
+        for code in ("da", "ar"):
+            where = "%s %dx%d" % (code, size[0], size[1])
+            shots = os.path.join(TMP, "picto-%s-%d" % (code, size[0]))
+            lang = [] if code == "da" else ["lang " + code]
+            r = kiosk(lang + ["shot home", "dump home", "tap home.checkin", "shot checkin",
+                              "dump checkin"], size=size, data=data, shots=shots)
+            if not check(r.returncode == 0, "%s: the pictogram walk runs: %s" % (where, r.stderr)):
+                continue
+            for screen, ids in (("home", ("home.checkin", "home.survey", "home.jobs")),
+                                ("checkin", ("checkin.appointment", "checkin.session",
+                                             "checkin.walkin"))):
+                img = read_png(os.path.join(shots, screen + ".png"))
+                with open(os.path.join(shots, screen + ".ui"), encoding="utf-8") as f:
+                    widgets = parse_dump(f.read())
+                for wid in ids:
+                    if not check(wid in widgets, "%s: %s is on screen" % (where, wid)):
+                        continue
+                    b = widgets[wid]
+                    if screen == "home":  # the band above the words, the middle half
+                        box = (b["x"] + b["w"] // 4, b["y"] + b["h"] * 15 // 100,
+                               b["x"] + b["w"] * 3 // 4, b["y"] + b["h"] * 42 // 100)
+                    elif code == "ar":  # a square at the start side (the right)
+                        box = (b["x"] + b["w"] - b["h"], b["y"], b["x"] + b["w"], b["y"] + b["h"])
+                    else:
+                        box = (b["x"], b["y"], b["x"] + b["h"], b["y"] + b["h"])
+                    n = white(img, *box)
+                    side = box[3] - box[1]
+                    check(n > side * side // 40, "%s: %s shows its pictogram (%d white pixels "
+                          "in %r)" % (where, wid, n, box))
+                    if wid == "home.checkin":
+                        mid = (box[0] + box[2]) // 2
+                        left, right = white(img, box[0], box[1], mid, box[3]), \
+                            white(img, mid, box[1], box[2], box[3])
+                        inward = right > left * 1.3 if code == "da" else left > right * 1.3
+                        check(inward, "%s: the check-in door is at the end of the reading "
+                              "(white left %d, right %d)" % (where, left, right))
+    stats = os.path.join(TMP, "stats-picto.json")
+    ENV["SKRANKE_STATS"] = stats
+    try:
+        r = kiosk(["wait 61000", "expect-text Velkommen"], size=(800, 480), data=data)
+    finally:
+        ENV.pop("SKRANKE_STATS")
+    if check(r.returncode == 0, "home redrawn by the clock: %s" % r.stderr):
+        with open(stats, encoding="utf-8") as f:
+            d = json.load(f)
+        check(d["frames"] >= 2 and d["frame_shape_paints"] == 0,
+              "home drawn again paints no new shape (pictograms cached): %r" % d)
+
+
 def fails_at(lines, lineno, what, reason=None):
     r = kiosk(lines)
     ok = check(r.returncode == 1, "%s: exit 1 (got %d: %s)" % (what, r.returncode, r.stderr))
@@ -706,7 +822,7 @@ def main():
             sys.exit("%s is not built" % prog)
     shutil.rmtree(KEEP, ignore_errors=True)
     tests = [test_imgcmp, test_reference_images, test_layout, test_language_rows,
-             test_nav_labels, test_idle,
+             test_nav_labels, test_idle, test_prompt_outside, test_pictos,
              test_script_contract, test_warm, test_monkey]
     try:
         for t in tests:

@@ -12,7 +12,10 @@ sox measures.
   - Somali and Tigrinya have no voice: the button says so in the language,
     and nothing is heard;
   - after the privacy reset nothing of the last citizen's speech is left
-    in the log, and the next citizen's screens are not read unasked.
+    in the log, and the next citizen's screens are not read unasked;
+  - the idle prompt is heard: a short tone (about 0.3 s near 660 Hz) when it
+    appears, none before; with speech on (da, uk, ar) its question and the
+    seconds left are said after the tone.
 
 Usage: test_speech_ui.py BUILD_DIR SOURCE_DIR
 """
@@ -48,6 +51,14 @@ def speech_seconds(path):
                         "0.02", "0.5%", "reverse", "stat"], capture_output=True, text=True)
     m = re.search(r"Length \(seconds\):\s*([0-9.]+)", r.stderr)
     return float(m.group(1)) if m else 0.0
+
+
+def tone_hz(path):
+    """sox's rough frequency of the sound in a raw file (0 when none)."""
+    r = subprocess.run(["sox", "-t", "raw", "-r", "22050", "-e", "signed", "-b", "16", "-c", "1",
+                        path, "-n", "stat"], capture_output=True, text=True)
+    m = re.search(r"Rough\s+frequency:\s*([0-9]+)", r.stderr)
+    return int(m.group(1)) if m else 0
 
 
 def run(data, tmp, name, lines, **env):
@@ -125,6 +136,35 @@ def main():
             check(r.returncode == 0, "%s: the button says there is no voice: %s" % (code, r.stderr))
             secs = speech_seconds(audio)
             check(secs < 0.05, "%s: nothing is heard (%.2f s)" % (code, secs))
+
+        # The idle prompt, heard: a tone as it appears (45 s without a touch
+        # on the survey), nothing before it.
+        before = ["sleep 1500", "tap home.survey", "wait 44000", "expect-gone idle.more",
+                  "sleep 800"]
+        r, audio = run(data, tmp, "no-tone", before)
+        check(r.returncode == 0, "before the idle prompt: %s" % r.stderr)
+        secs = speech_seconds(audio)
+        check(secs < 0.05, "no tone before the idle prompt (%.2f s heard)" % secs)
+        r, audio = run(data, tmp, "tone", before + ["wait 1500", "expect idle.more", "sleep 800"])
+        check(r.returncode == 0, "the idle prompt appears: %s" % r.stderr)
+        secs = speech_seconds(audio)
+        check(0.15 <= secs <= 0.5, "the idle prompt plays a short tone (%.2f s heard)" % secs)
+        hz = tone_hz(audio)
+        check(600 <= hz <= 720, "the tone is a gentle mid note (%d Hz)" % hz)
+        # With speech on, the prompt says its question and the time left
+        # after the tone; the screen behind it is not read again.
+        plural = {"da": "other", "uk": "many", "ar": "many"}
+        for code in ("da", "uk", "ar"):
+            t = load_lang(code)
+            body = t["idle.body." + plural[code]].replace("{n}", "15")
+            start = ["sleep 1500"] + ([] if code == "da" else ["lang " + code])
+            r, audio = run(data, tmp, "prompt-" + code, start + [
+                "tap home.survey", "tap nav.speak", "wait-spoken 30000", "wait 45000",
+                "expect idle.more", "expect-spoken " + t["idle.title"], "expect-spoken " + body,
+                "expect-not-spoken " + t["survey.start"], "wait-spoken 30000"])
+            check(r.returncode == 0, "%s: the idle prompt is said aloud: %s" % (code, r.stderr))
+            secs = speech_seconds(audio)
+            check(secs > 2.0, "%s: the prompt's tone and words are heard (%.2f s)" % (code, secs))
 
         # The privacy reset: the log is wiped, and the next citizen's screens
         # are not read unasked.

@@ -247,4 +247,15 @@ if e.returncode == 0:
         check(sum(1 for _ in f) == n, "jsonl holds the same %d records" % n)
 shutil.rmtree(d)
 
+
+# The thank-you says how long it stays (issue 16), counting down to home.
+d, data = new_store()
+r = kiosk(data, complete([5, 4, 3, 2]) + "expect time.left\n"
+          "expect-text Skærmen går tilbage til start om 8 sekunder.\nwait 3000\n"
+          "expect-text Skærmen går tilbage til start om 5 sekunder.\nwait 4000\n"
+          "expect-text Skærmen går tilbage til start om 1 sekund.\nwait 1000\n"
+          "expect home.survey\n")
+check(r.returncode == 0, "the thank-you counts down to home: %s" % r.stderr)
+shutil.rmtree(d)
+
 finish()

@@ -102,7 +102,7 @@ static void go_home(struct app *a, struct timer *t)
 /* A result stays ms, then the kiosk goes home by itself. */
 static void home_after(struct app *a, uint64_t ms)
 {
-    app_after(a, &ck.t_home, ms, go_home);
+    app_home_after(a, &ck.t_home, ms, go_home);
 }
 
 static void today(const struct app *a, char date[11], char hhmm[6])
@@ -471,9 +471,11 @@ static void draw_menu(struct app *a, struct ui *ui, int top)
     static const struct {
         unsigned kind;
         const char *id, *sub;
-    } items[] = {{K_APPOINTMENT, "checkin.appointment", "checkin.appointment.sub"},
-                 {K_SESSION, "checkin.session", "checkin.session.sub"},
-                 {K_WALKIN, "checkin.walkin", "checkin.walkin.sub"}};
+        enum ui_picto picto;
+    } items[] = {
+        {K_APPOINTMENT, "checkin.appointment", "checkin.appointment.sub", PICTO_APPOINTMENT},
+        {K_SESSION, "checkin.session", "checkin.session.sub", PICTO_SESSION},
+        {K_WALKIN, "checkin.walkin", "checkin.walkin.sub", PICTO_WALKIN}};
     int m = ui_px(ui, 4), gap = ui_px(ui, 2.5f), n = 0;
     for (int i = 0; i < 3; i++)
         n += (ck.kinds & items[i].kind) != 0;
@@ -483,8 +485,8 @@ static void draw_menu(struct app *a, struct ui *ui, int top)
     for (int i = 0; i < 3; i++) {
         if (!(ck.kinds & items[i].kind))
             continue;
-        ui_button(ui, items[i].id, (struct rect){m, y, ui->w - 2 * m, h}, T(a, items[i].id),
-                  T(a, items[i].sub), BTN_PRIMARY);
+        ui_button_picto(ui, items[i].id, (struct rect){m, y, ui->w - 2 * m, h},
+                        T(a, items[i].id), T(a, items[i].sub), BTN_PRIMARY, items[i].picto);
         y += h + gap;
     }
 }
@@ -670,9 +672,11 @@ static void draw_errands(struct app *a, struct ui *ui, int top)
     }
 }
 
+/* OK, and above it how long until the screen goes home by itself. */
 static void done_button(struct app *a, struct ui *ui)
 {
     int bw = ui_px(ui, 40), bh = ui_px(ui, 12), m = ui_px(ui, 4);
+    app_home_left(a, ui, ui->h - m - bh - ui_px(ui, 7), &ck.t_home);
     ui_button(ui, "checkin.done", (struct rect){(ui->w - bw) / 2, ui->h - m - bh, bw, bh},
               T(a, "checkin.done"), NULL, BTN_PRIMARY);
 }

@@ -43,6 +43,7 @@ static void draw(struct app *a, struct ui *ui)
     static const char *const ids[3] = {"home.checkin", "home.survey", "home.jobs"};
     static const char *const keys[3] = {"home.checkin", "home.survey", "home.jobs"};
     static const char *const subs[3] = {"home.checkin.sub", "home.survey.sub", "home.jobs.sub"};
+    static const enum ui_picto pictos[3] = {PICTO_CHECKIN, PICTO_SURVEY, PICTO_JOBS};
     /* Languages, in the order the settings offer them: one row, or more
      * when the names would not fit (eight do not in one row). */
     int gap = ui_px(ui, 2.5f), lang_h = ui_px(ui, 11), top = wy + ui_px(ui, 13);
@@ -58,7 +59,7 @@ static void draw(struct app *a, struct ui *ui)
             int w = (W - 2 * m - 2 * gap) / 3;
             r = (struct rect){m + i * (w + gap), top, w, bottom - top};
         }
-        ui_button(ui, ids[i], r, T(a, keys[i]), T(a, subs[i]), BTN_PRIMARY);
+        ui_button_picto(ui, ids[i], r, T(a, keys[i]), T(a, subs[i]), BTN_PRIMARY, pictos[i]);
     }
 }
 

@@ -118,7 +118,7 @@ static void finish(struct app *a)
     memset(sv.answered, 0, sizeof sv.answered);
     /* Home after THANKS_MS even if the store never answers: the writer
      * keeps the answer, and the next citizen must not wait. */
-    app_after(a, &sv.t_home, THANKS_MS, go_home);
+    app_home_after(a, &sv.t_home, THANKS_MS, go_home);
     show(a, THANKS);
 }
 
@@ -132,7 +132,7 @@ static void answered(struct app *a)
     if (now == sv.saved)
         return;
     sv.saved = now;
-    app_after(a, &sv.t_home, THANKS_MS, go_home);
+    app_home_after(a, &sv.t_home, THANKS_MS, go_home);
     a->dirty = true;
 }
 
@@ -344,6 +344,7 @@ static void draw_thanks(struct app *a, struct ui *ui)
             ALIGN_CENTER, true, true);
     ui_text(ui, NULL, (struct rect){r.x, r.y + ui_px(ui, 17), r.w, ui_px(ui, 8)}, T(a, sub), &small,
             ALIGN_CENTER, true, true);
+    app_home_left(a, ui, r.y + ui_px(ui, 27), &sv.t_home);
 }
 
 static void draw(struct app *a, struct ui *ui)

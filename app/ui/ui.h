@@ -137,7 +137,7 @@ void ui_canvas_stroke(struct ui_canvas *cv, const float *pts, int n, float width
  * by whole pixels: its kind (key[0]), sizes, colours, and position inside
  * a pixel (ui_shape_fraction of its coordinates). */
 #define UI_SHAPE_KEY 5
-enum { UI_SHAPE_CORNER = 1, UI_SHAPE_CIRCLE, UI_SHAPE_FACE };
+enum { UI_SHAPE_CORNER = 1, UI_SHAPE_CIRCLE, UI_SHAPE_FACE, UI_SHAPE_PICTO };
 SDL_Texture *ui_shape(struct ui *ui, const uint32_t key[UI_SHAPE_KEY], struct rect box,
                       void (*paint)(struct ui_canvas *, const void *), const void *ctx);
 /* Draws a shape that lies within radius r of (cx, cy). */
@@ -178,6 +178,23 @@ enum ui_button_style { BTN_PRIMARY, BTN_SECONDARY, BTN_QUIET, BTN_SELECTED };
 
 void ui_button(struct ui *ui, const char *id, struct rect r, const char *label,
                const char *sublabel, enum ui_button_style style);
+/* Pictograms beside the words (ui_picto.c), drawn in colour c in the
+ * square centred in r (screen coordinates), cached like round shapes. */
+enum ui_picto {
+    PICTO_NONE,
+    PICTO_CHECKIN,     /* an arrow going in at a door; mirrored in right-to-left */
+    PICTO_APPOINTMENT, /* a calendar page */
+    PICTO_SESSION,     /* a small group of people */
+    PICTO_WALKIN,      /* a ticket with a number */
+    PICTO_SURVEY,      /* a smiling face */
+    PICTO_JOBS,        /* a briefcase */
+};
+void ui_picto(struct ui *ui, enum ui_picto p, struct rect r, SDL_Color c);
+/* ui_button with a pictogram in the label's colour: above the words in a
+ * tall button, at the start side of them in a wide one (more than twice as
+ * wide as high). */
+void ui_button_picto(struct ui *ui, const char *id, struct rect r, const char *label,
+                     const char *sublabel, enum ui_button_style style, enum ui_picto p);
 /* A label: wrapped to r.w, aligned start/center/end. Returns its height. */
 int ui_label(struct ui *ui, struct rect r, const char *text, int size, bool bold,
              SDL_Color color, enum text_align align);
@@ -207,12 +224,12 @@ void ui_pin_dots(struct ui *ui, const char *id, struct rect r, int n);
 void ui_list(struct ui *ui, const char *id, struct rect r, struct ui_list *st, int n_items,
              int item_h, void (*item)(struct ui *, int index, struct rect, void *), void *ctx);
 /* A dimmed backdrop and a centred panel; returns the panel's layout rect.
- * The backdrop swallows every tap: for what must be answered. */
-struct rect ui_modal(struct ui *ui, float w_units, float h_units);
-/* A pop-up that always closes (ui_modal.c): like ui_modal, plus a close
- * button "<id>.close" labelled close_label in the panel's top end corner,
- * and the backdrop around the panel tappable as "<id>.outside". Both reach
- * the screen's tap like any id; ui_popup_closes(id, tapped) says a tap was
+ * The backdrop around the panel is tappable as "<id>.outside" (the idle
+ * prompt takes that as its gentle answer); the panel swallows stray taps. */
+struct rect ui_modal(struct ui *ui, const char *id, float w_units, float h_units);
+/* A pop-up that always closes (ui_modal.c): ui_modal plus a close button
+ * "<id>.close" labelled close_label in the panel's top end corner. It and
+ * the backdrop reach the screen's tap like any id; ui_popup_closes(id, tapped) says a tap was
  * one of them. Content goes below the first UI_POPUP_PAD + UI_POPUP_CLOSE_H
  * + UI_POPUP_PAD units of the panel (or beside the close button). */
 #define UI_POPUP_PAD 3.0f

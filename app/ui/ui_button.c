@@ -3,7 +3,8 @@
  * an optional second line in smaller text. Pressed buttons darken at once,
  * so a touch is acknowledged before the finger lifts. A label never leaves
  * its button: too wide or too tall, it gets a step or two smaller, then is
- * cut with "…".
+ * cut with "…". ui_button_picto adds a pictogram (ui_picto.c) above or
+ * beside the words.
  */
 #include "ui.h"
 
@@ -35,6 +36,12 @@ static int fit_label(struct ui *ui, const char *label, struct text_style *st, in
 
 void ui_button(struct ui *ui, const char *id, struct rect lr, const char *label,
                const char *sublabel, enum ui_button_style style)
+{
+    ui_button_picto(ui, id, lr, label, sublabel, style, PICTO_NONE);
+}
+
+void ui_button_picto(struct ui *ui, const char *id, struct rect lr, const char *label,
+                     const char *sublabel, enum ui_button_style style, enum ui_picto picto)
 {
     struct rect r = ui_place(ui, lr, true);
     SDL_Color bg = UI_SURFACE, down = UI_PRESSED_LIGHT, fg = UI_TEXT;
@@ -80,8 +87,30 @@ void ui_button(struct ui *ui, const char *id, struct rect lr, const char *label,
     struct text_style main = {ui_px(ui, r.h > ui_px(ui, 14) ? 4.4f : 3.4f), true, fg};
     /* The lines' leading may reach into the padding, not past the panel. */
     int room = r.h;
+    /* A pictogram: at the start side of a wide button (the words centred
+     * in the rest), or above the words of a tall one (the two centred
+     * together, below). */
+    int icon = 0, icon_gap = ui_px(ui, 1.5f);
+    if (picto != PICTO_NONE && r.w > 2 * r.h) {
+        int s = inner.h * 3 / 5 < ui_px(ui, 14) ? inner.h * 3 / 5 : ui_px(ui, 14);
+        int x = ui->rtl ? inner.x + inner.w - pad - s : inner.x + pad;
+        ui_picto(ui, picto, (struct rect){x, inner.y + (inner.h - s) / 2, s, s}, fg);
+        inner.w -= s + 2 * pad;
+        inner.x += ui->rtl ? 0 : s + 2 * pad;
+    } else if (picto != PICTO_NONE) {
+        icon = inner.h * 9 / 25 < inner.w / 2 ? inner.h * 9 / 25 : inner.w / 2;
+        icon = icon < ui_px(ui, 18) ? icon : ui_px(ui, 18);
+        room -= icon + icon_gap;
+    }
     if (!sublabel || !*sublabel) {
         int lines = fit_label(ui, label, &main, inner.w, room);
+        if (icon) {
+            int h = text_cache_get_lines(ui->tc, label, &main, inner.w, lines, ALIGN_CENTER,
+                                         ui_text_rtl(ui, label))->h;
+            int y = inner.y + (inner.h - icon - icon_gap - h) / 2;
+            ui_picto(ui, picto, (struct rect){inner.x, y, inner.w, icon}, fg);
+            inner = (struct rect){inner.x, y + icon + icon_gap, inner.w, h};
+        }
         ui_text_lines(ui, NULL, inner, label, &main, ALIGN_CENTER, lines, true);
         return;
     }
@@ -96,7 +125,11 @@ void ui_button(struct ui *ui, const char *id, struct rect lr, const char *label,
     int lines2 = fit_label(ui, sublabel, &sub, inner.w, room - gap - h1);
     int h2 = text_cache_get_lines(ui->tc, sublabel, &sub, inner.w, lines2, ALIGN_CENTER,
                                   ui_text_rtl(ui, sublabel))->h;
-    int y = inner.y + (inner.h - h1 - gap - h2) / 2;
+    int y = inner.y + (inner.h - (icon ? icon + icon_gap : 0) - h1 - gap - h2) / 2;
+    if (icon) {
+        ui_picto(ui, picto, (struct rect){inner.x, y, inner.w, icon}, fg);
+        y += icon + icon_gap;
+    }
     ui_text_lines(ui, NULL, (struct rect){inner.x, y, inner.w, h1}, label, &main, ALIGN_CENTER,
                   lines1, false);
     ui_text_lines(ui, NULL, (struct rect){inner.x, y + h1 + gap, inner.w, h2}, sublabel, &sub,

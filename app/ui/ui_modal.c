@@ -2,12 +2,11 @@
  * ui_modal.c — pop-ups: the screen behind is dimmed and cannot be touched;
  * the panel is centred.
  *
- * ui_modal: the backdrop swallows every tap (the idle prompt, which must be
- * answered). ui_popup: a pop-up a citizen can always leave — a visible
- * close button, and a tap on the dimmed backdrop around the panel is a tap
- * on "<id>.outside" (four strips around the panel, so the script driver's
- * `tap <id>.outside` lands outside it); the panel itself still swallows
- * taps that hit none of its widgets.
+ * A tap on the dimmed backdrop around the panel is a tap on "<id>.outside"
+ * (four strips around the panel, so the script driver's `tap <id>.outside`
+ * lands outside it): the idle prompt's "more time", a pop-up's closing. The
+ * panel itself swallows taps that hit none of its widgets. ui_popup: a
+ * pop-up a citizen can always leave, with a visible close button too.
  */
 #include "ui.h"
 
@@ -24,18 +23,7 @@ static struct rect panel_rect(const struct ui *ui, float w_units, float h_units)
     return (struct rect){(ui->w - w) / 2, (ui->h - h) / 2, w, h};
 }
 
-struct rect ui_modal(struct ui *ui, float w_units, float h_units)
-{
-    struct rect all = {0, 0, ui->w, ui->h};
-    ui_fill(ui, all, UI_OVERLAY);
-    ui_register(ui, NULL, all, UI_AREA, false, NULL);
-    struct rect panel = panel_rect(ui, w_units, h_units);
-    ui_round_rect(ui, panel, ui_px(ui, 2), UI_SURFACE);
-    return panel;
-}
-
-struct rect ui_popup(struct ui *ui, const char *id, float w_units, float h_units,
-                     const char *close_label)
+struct rect ui_modal(struct ui *ui, const char *id, float w_units, float h_units)
 {
     ui_fill(ui, (struct rect){0, 0, ui->w, ui->h}, UI_OVERLAY);
     struct rect p = panel_rect(ui, w_units, h_units);
@@ -52,6 +40,14 @@ struct rect ui_popup(struct ui *ui, const char *id, float w_units, float h_units
             ui_register(ui, sid, around[i], UI_AREA, true, NULL);
     ui_register(ui, NULL, p, UI_AREA, false, NULL); /* the panel swallows stray taps */
     ui_round_rect(ui, p, ui_px(ui, 2), UI_SURFACE);
+    return p;
+}
+
+struct rect ui_popup(struct ui *ui, const char *id, float w_units, float h_units,
+                     const char *close_label)
+{
+    struct rect p = ui_modal(ui, id, w_units, h_units);
+    char sid[UI_ID_MAX];
     int pad = ui_px(ui, UI_POPUP_PAD), bw = ui_px(ui, 22), bh = ui_px(ui, UI_POPUP_CLOSE_H);
     snprintf(sid, sizeof sid, "%s.close", id);
     /* Top end corner: top right, top left in right-to-left (mirrored). */

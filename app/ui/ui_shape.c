@@ -200,14 +200,35 @@ void ui_canvas_stroke(struct ui_canvas *cv, const float *pts, int n, float width
     }
     int x0 = (int)floorf(minx - cv->ox - half - 1), x1 = (int)ceilf(maxx - cv->ox + half + 1);
     int y0 = (int)floorf(miny - cv->oy - half - 1), y1 = (int)ceilf(maxy - cv->oy + half + 1);
-    for (int y = y0 < 0 ? 0 : y0; y < y1 && y < cv->h; y++)
+    /* A row only asks the segments that reach within the pen's reach of
+     * it (a round outline has a few per row, not all of them); the others
+     * are too far to change its pixels. */
+    enum { ROW_SEGS = 64 };
+    int near[ROW_SEGS];
+    for (int y = y0 < 0 ? 0 : y0; y < y1 && y < cv->h; y++) {
+        float py = (float)y + 0.5f + cv->oy;
+        int m = 0;
+        for (int i = 0; i + 1 < n; i++) {
+            float lo = fminf(pts[2 * i + 1], pts[2 * i + 3]) - half - 1;
+            float hi = fmaxf(pts[2 * i + 1], pts[2 * i + 3]) + half + 1;
+            if (py >= lo && py <= hi && m < ROW_SEGS)
+                near[m++] = i;
+            else if (py >= lo && py <= hi)
+                m = ROW_SEGS + 1; /* too many to list: ask them all */
+        }
         for (int x = x0 < 0 ? 0 : x0; x < x1 && x < cv->w; x++) {
-            float px = (float)x + 0.5f + cv->ox, py = (float)y + 0.5f + cv->oy, d2 = INFINITY;
-            for (int i = 0; i + 1 < n && d2 > inner2; i++)
-                d2 = fminf(d2, segment_distance2(px, py, &pts[2 * i], &pts[2 * i + 2]));
+            float px = (float)x + 0.5f + cv->ox, d2 = INFINITY;
+            if (m > ROW_SEGS)
+                for (int i = 0; i + 1 < n && d2 > inner2; i++)
+                    d2 = fminf(d2, segment_distance2(px, py, &pts[2 * i], &pts[2 * i + 2]));
+            else
+                for (int k = 0; k < m && d2 > inner2; k++)
+                    d2 = fminf(d2, segment_distance2(px, py, &pts[2 * near[k]],
+                                                     &pts[2 * near[k] + 2]));
             if (d2 >= outer2)
                 continue;
             float cov = d2 <= inner2 ? 1.0f : clamp01(half - sqrtf(d2) + 0.5f);
             over(&cv->px[y * cv->pitch + x], c, cov);
         }
+    }
 }
