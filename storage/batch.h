@@ -53,6 +53,9 @@ struct batch_sink {
     int (*session)(void *ctx, const struct session *s, struct buf *err);
     int (*end)(void *ctx, struct buf *err);
     void *ctx;
+    /* A job skipped for breaking a per-job rule (README: messy is not
+     * invalid): one line "FILE:LINE:COL: PATH: reason". May be NULL. */
+    void (*skip)(void *ctx, const char *line);
 };
 
 /* The input: a file (rewound for the second pass) or bytes in memory. */
@@ -68,9 +71,38 @@ struct batch_input {
  * it stopped the parse. */
 int batch_parse(const struct batch_input *in, const struct batch_sink *sink, struct buf *err);
 
+/* One kind of batch the kiosk reads: an entry of the table in
+ * batch_kinds.c, which the importer, staff mode, status and the fuzzers go
+ * through. A kind is recognised by its content (a top-level field), parses
+ * and validates its n input files (several only when `pages`) and hands the
+ * records to a sink; the sink of the kind it fills (jobs or schedule)
+ * applies them to the store (batch_import.c). */
+struct batch_kind_def {
+    const char *name; /* for people and messages */
+    enum batch_kind fills;
+    bool pages; /* several files given together form one batch */
+    /* Whether this top-level field marks the kind; text is the field's
+     * value when it is a string, else NULL. */
+    bool (*recognise)(const char *key, const char *text);
+    int (*parse)(const struct batch_input *in, size_t n, const struct batch_sink *sink,
+                 struct buf *err);
+};
+
+extern const struct batch_kind_def *const batch_kinds[];
+extern const size_t batch_kinds_n;
+
+/* The kind of the batch in in (rewound after): the first kind that claims
+ * a top-level field; the skranke.* reader when none does (it says what is
+ * wrong). */
+const struct batch_kind_def *batch_recognise(const struct batch_input *in);
+/* batch_recognise for a file; NULL when it cannot be read. */
+const struct batch_kind_def *batch_recognise_file(const char *path);
+
 struct import_result {
     struct batch_header header;
     size_t jobs, appointments, sessions;
+    size_t skipped; /* jobs skipped (each reported through opts->skips) */
+    const struct batch_kind_def *kind;
     bool older; /* older than the batch loaded: refused, or taken with accept_older */
 };
 
@@ -85,14 +117,23 @@ int batch_import_file(struct store *s, const char *path, struct import_result *r
 
 #define BATCH_FUTURE_MAX_S (24 * 3600)
 
+
 struct batch_import_opts {
     time_t now;        /* the kiosk's clock; 0 = clock_now() */
     bool accept_older; /* take a batch older than the loaded one (res->older says so) */
+    struct buf *skips; /* when set: one line per skipped job, each ending in '\n' */
 };
 
 /* batch_import_file with options; opts may be NULL (the defaults). */
 int batch_import_file_opts(struct store *s, const char *path, const struct batch_import_opts *opts,
                            struct import_result *res, struct buf *err);
+
+/* Imports n files that form one batch, in one transaction: the pages of a
+ * Jobnet search (a kind with `pages`). n = 1 is batch_import_file_opts.
+ * opts may be NULL. */
+int batch_import_files(struct store *s, const char *const *paths, size_t n,
+                       const struct batch_import_opts *opts, struct import_result *res,
+                       struct buf *err);
 
 struct export_result {
     uint32_t seq;

@@ -22,8 +22,11 @@
 struct import_ctx {
     struct store *s;
     MDB_txn *txn;
-    const char *path;
-    FILE *f;
+    const char *path; /* the first file, for messages */
+    struct batch_input *in;
+    size_t n_in;
+    const struct batch_kind_def *kind;
+    struct buf *skips;
     struct import_result *res;
     struct buf *err;
     struct buf rec, key;
@@ -208,6 +211,7 @@ static int sink_end(void *vctx, struct buf *err)
         info.generated_at = h->generated_at;
         info.imported_at = c->now;
         info.count = c->res->jobs;
+        info.skipped = c->res->skipped;
         rec_encode_jobs_info(&c->rec, &info);
         rc = store_put_str(c->txn, c->s->dbi[DB_META], "jobs", c->rec.data, c->rec.len, 0);
     } else {
@@ -231,15 +235,28 @@ static int sink_end(void *vctx, struct buf *err)
     return rc ? fail_lmdb(c, rc) : 0;
 }
 
+static void sink_skip(void *vctx, const char *line)
+{
+    struct import_ctx *c = vctx;
+    c->res->skipped++;
+    if (c->skips) {
+        buf_puts(c->skips, line);
+        buf_putc(c->skips, '\n');
+    }
+}
+
 static int import_txn(struct store *s, MDB_txn *txn, void *vctx)
 {
     struct import_ctx *c = vctx;
     (void)s;
     c->txn = txn;
     memset(c->res, 0, sizeof *c->res);
-    struct batch_sink sink = {sink_begin, sink_job, sink_appointment, sink_session, sink_end, c};
-    struct batch_input in = {.name = c->path, .f = c->f};
-    return batch_parse(&in, &sink, c->err);
+    c->res->kind = c->kind;
+    if (c->skips)
+        buf_clear(c->skips); /* a full map runs the import again */
+    struct batch_sink sink = {sink_begin, sink_job, sink_appointment, sink_session, sink_end, c,
+                              sink_skip};
+    return c->kind->parse(c->in, c->n_in, &sink, c->err);
 }
 
 int batch_import_file(struct store *s, const char *path, struct import_result *res,
@@ -251,27 +268,34 @@ int batch_import_file(struct store *s, const char *path, struct import_result *r
 int batch_import_file_opts(struct store *s, const char *path, const struct batch_import_opts *opts,
                            struct import_result *res, struct buf *err)
 {
-    buf_clear(err);
-    memset(res, 0, sizeof *res); /* a refusal before the parse says nothing "older" */
+    return batch_import_files(s, &path, 1, opts, res, err);
+}
+
+/* Opens one batch file for reading: not through a link, a regular file
+ * within the size limit, and signed when trusted keys are set. NULL with
+ * err set when refused (*rc says how). */
+static FILE *open_batch(struct store *s, const char *path, struct buf *err, int *rc_out)
+{
+    *rc_out = STORE_EINVAL;
     /* Not through a link, not blocking on a FIFO or device, and bounded by
      * its size before a byte is read. */
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         buf_printf(err, "%s: cannot open: %s", path,
                    errno == ELOOP ? "a link, not a file; refused" : strerror(errno));
-        return STORE_EINVAL;
+        return NULL;
     }
     struct stat st;
     if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
         buf_printf(err, "%s: not a regular file; refused", path);
         close(fd);
-        return STORE_EINVAL;
+        return NULL;
     }
     if ((uint64_t)st.st_size > BATCH_JOBS_MAX_BYTES) {
         buf_printf(err, "%s: too large (%llu MiB; a batch is at most %u MiB); refused", path,
                    (unsigned long long)(st.st_size >> 20), BATCH_JOBS_MAX_BYTES >> 20);
         close(fd);
-        return STORE_EINVAL;
+        return NULL;
     }
     /* With trusted keys set, a batch must carry a good signature from one
      * of them, checked on this very descriptor before a byte is parsed. */
@@ -297,7 +321,7 @@ int batch_import_file_opts(struct store *s, const char *path, const struct batch
         if (vrc) {
             buf_free(&keys);
             close(fd);
-            return STORE_EINVAL;
+            return NULL;
         }
     }
     buf_free(&keys);
@@ -305,18 +329,56 @@ int batch_import_file_opts(struct store *s, const char *path, const struct batch
     if (!f) {
         close(fd);
         buf_printf(err, "%s: cannot read: %s", path, strerror(errno));
-        return STORE_EIO;
+        *rc_out = STORE_EIO;
+        return NULL;
     }
-    struct import_ctx c = {.s = s, .path = path, .f = f, .res = res, .err = err,
-                           .now = opts && opts->now ? opts->now : clock_now(),
-                           .accept_older = opts && opts->accept_older};
-    buf_init(&c.rec);
-    buf_init(&c.key);
-    int rc = store_write(s, import_txn, &c);
-    if (rc && !err->len)
-        buf_printf(err, "%s: %s", path, store_strerror(rc));
-    buf_free(&c.rec);
-    buf_free(&c.key);
-    fclose(f);
+    *rc_out = 0;
+    return f;
+}
+
+int batch_import_files(struct store *s, const char *const *paths, size_t n,
+                       const struct batch_import_opts *opts, struct import_result *res,
+                       struct buf *err)
+{
+    buf_clear(err);
+    memset(res, 0, sizeof *res); /* a refusal before the parse says nothing "older" */
+    if (n == 0)
+        return STORE_EINVAL;
+    struct batch_input *in = xcalloc(n, sizeof *in);
+    int rc = 0;
+    size_t opened = 0;
+    const struct batch_kind_def *kind = NULL;
+    for (; opened < n && !rc; opened++) {
+        in[opened].name = paths[opened];
+        if (!(in[opened].f = open_batch(s, paths[opened], err, &rc)))
+            break;
+        const struct batch_kind_def *k = batch_recognise(&in[opened]);
+        if (!kind) {
+            kind = k;
+        } else if (k != kind || !kind->pages) {
+            buf_printf(err,
+                       "%s: cannot be imported together with %s as one batch (only the pages "
+                       "of a Jobnet search can); refused",
+                       paths[opened], paths[0]);
+            rc = STORE_EINVAL;
+        }
+    }
+    if (!rc) {
+        struct import_ctx c = {.s = s, .path = paths[0], .in = in, .n_in = n, .kind = kind,
+                               .skips = opts ? opts->skips : NULL, .res = res, .err = err,
+                               .now = opts && opts->now ? opts->now : clock_now(),
+                               .accept_older = opts && opts->accept_older};
+        buf_init(&c.rec);
+        buf_init(&c.key);
+        rc = store_write(s, import_txn, &c);
+        if (rc && !err->len)
+            buf_printf(err, "%s: %s", paths[0], store_strerror(rc));
+        buf_free(&c.rec);
+        buf_free(&c.key);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (in[i].f)
+            fclose(in[i].f);
+    free(in);
     return rc;
 }

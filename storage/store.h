@@ -165,6 +165,7 @@ struct jobs_info {
     time_t generated_at; /* 0 when no batch was ever imported */
     time_t imported_at;
     size_t count;
+    size_t skipped; /* jobs of the batch skipped for breaking a rule */
 };
 
 int store_jobs_info(struct store *s, struct jobs_info *out);
