@@ -41,6 +41,7 @@ struct batch_header {
     char site[STORE_SITE_MAX + 1];   /* schedule */
     char date[11];                   /* schedule */
     int generated_line, generated_col; /* where generated_at stands */
+    const char *generated_file; /* in which file, when not the first (or NULL) */
     int site_line, site_col, date_line, date_col; /* schedule: where site and date stand */
 };
 

@@ -34,6 +34,9 @@ struct import_ctx {
     bool accept_older;
 };
 
+/* The file where generated_at stands (a Jobnet page's newest posting). */
+#define GEN_FILE(h) ((h)->generated_file ? (h)->generated_file : c->path)
+
 static int fail_lmdb(struct import_ctx *c, int rc)
 {
     /* MDB_MAP_FULL must reach store_write() unchanged so that it can grow. */
@@ -59,7 +62,7 @@ static int older(struct import_ctx *c, time_t loaded, const char *what)
                "%s:%d:%d: generated_at: this batch (%s) is older than the %s already loaded "
                "(%s); nothing was changed (to go back to it anyway: skranke-admin import "
                "--accept-older)",
-               c->path, c->res->header.generated_line, c->res->header.generated_col, a, what, b);
+               GEN_FILE(&c->res->header), c->res->header.generated_line, c->res->header.generated_col, a, what, b);
     return STORE_EINVAL;
 }
 
@@ -77,7 +80,7 @@ static int acceptable(struct import_ctx *c, const struct batch_header *h)
                    "%s:%d:%d: generated_at: %s is more than 24 hours after this kiosk's clock "
                    "(%s); check the clock of the kiosk or of the system that made the batch; "
                    "nothing was changed",
-                   c->path, h->generated_line, h->generated_col, when, clock);
+                   GEN_FILE(h), h->generated_line, h->generated_col, when, clock);
         return STORE_EINVAL;
     }
     if (h->kind != BATCH_SCHEDULE)

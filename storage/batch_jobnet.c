@@ -398,6 +398,7 @@ static int parse_jobnet(const struct batch_input *in, size_t n, const struct bat
         h->generated_at = s.newest;
         h->generated_line = s.line;
         h->generated_col = s.col;
+        h->generated_file = s.file;
         struct tm tm;
         localtime_r(&s.newest, &tm);
         char when[20];
