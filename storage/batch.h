@@ -57,6 +57,10 @@ struct batch_sink {
     /* A job skipped for breaking a per-job rule (README: messy is not
      * invalid): one line "FILE:LINE:COL: PATH: reason". May be NULL. */
     void (*skip)(void *ctx, const char *line);
+    /* For a kind whose header is complete only after its records (Jobnet:
+     * generated_at is the newest posting's): begin had generated_at 0, and
+     * this gets the whole header before end. May be NULL. */
+    int (*header)(void *ctx, const struct batch_header *h, struct buf *err);
 };
 
 /* The input: a file (rewound for the second pass) or bytes in memory. */

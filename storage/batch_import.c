@@ -109,6 +109,31 @@ static int acceptable(struct import_ctx *c, const struct batch_header *h)
     return 0;
 }
 
+/* The checks of a job batch's generated_at: not in the future, not older
+ * than the loaded batch. */
+static int check_jobs_time(struct import_ctx *c, const struct batch_header *h)
+{
+    MDB_val v;
+    int rc = acceptable(c, h);
+    if (rc)
+        return rc;
+    rc = store_get_str(c->txn, c->s->dbi[DB_META], "jobs", &v);
+    struct jobs_info info;
+    if (rc == 0 && rec_decode_jobs_info(v.mv_data, v.mv_size, &info) &&
+        h->generated_at < info.generated_at && older(c, info.generated_at, "job openings"))
+        return STORE_EINVAL;
+    return rc && rc != MDB_NOTFOUND ? fail_lmdb(c, rc) : 0;
+}
+
+/* The header known only after the records (a Jobnet batch's time). */
+static int sink_header(void *vctx, const struct batch_header *h, struct buf *err)
+{
+    (void)err;
+    struct import_ctx *c = vctx;
+    c->res->header = *h;
+    return check_jobs_time(c, h);
+}
+
 static int sink_begin(void *vctx, const struct batch_header *h, struct buf *err)
 {
     (void)err;
@@ -116,21 +141,17 @@ static int sink_begin(void *vctx, const struct batch_header *h, struct buf *err)
     struct store *s = c->s;
     c->res->header = *h;
     MDB_val v;
-    int rc = acceptable(c, h);
-    if (rc)
-        return rc;
+    int rc;
     if (h->kind == BATCH_JOBS) {
-        rc = store_get_str(c->txn, s->dbi[DB_META], "jobs", &v);
-        struct jobs_info info;
-        if (rc == 0 && rec_decode_jobs_info(v.mv_data, v.mv_size, &info) &&
-            h->generated_at < info.generated_at && older(c, info.generated_at, "job openings"))
-            return STORE_EINVAL;
-        if (rc && rc != MDB_NOTFOUND)
-            return fail_lmdb(c, rc);
+        /* generated_at 0: it comes with sink_header, checked there. */
+        if (h->generated_at && (rc = check_jobs_time(c, h)))
+            return rc;
         rc = mdb_drop(c->txn, s->dbi[DB_JOBS], 0);
         store_trim(s);
         return rc ? fail_lmdb(c, rc) : 0;
     }
+    if ((rc = acceptable(c, h)))
+        return rc;
     buf_clear(&c->key);
     buf_puts(&c->key, "sched");
     buf_putc(&c->key, '\0');
@@ -258,7 +279,7 @@ static int import_txn(struct store *s, MDB_txn *txn, void *vctx)
     if (c->skips)
         buf_clear(c->skips); /* a full map runs the import again */
     struct batch_sink sink = {sink_begin, sink_job, sink_appointment, sink_session, sink_end, c,
-                              sink_skip};
+                              sink_skip, sink_header};
     return c->kind->parse(c->in, c->n_in, &sink, c->err);
 }
 
@@ -373,6 +394,13 @@ int batch_import_files(struct store *s, const char *const *paths, size_t n,
                                .accept_older = opts && opts->accept_older};
         buf_init(&c.rec);
         buf_init(&c.key);
+        size_t bytes = 0;
+        for (size_t i = 0; i < n; i++) {
+            struct stat st;
+            if (fstat(fileno(in[i].f), &st) == 0)
+                bytes += (size_t)st.st_size;
+        }
+        store_expect(s, bytes);
         rc = store_write(s, import_txn, &c);
         if (rc && !err->len)
             buf_printf(err, "%s: %s", paths[0], store_strerror(rc));

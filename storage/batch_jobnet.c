@@ -3,13 +3,14 @@
  * imported as it is: one batch kind of the table in batch_kinds.c.
  *
  * A response is an object with `JobPositionPostings` (a list of postings);
- * several pages given together form one snapshot. Pass 1 reads every page
- * through (syntax, the envelope) and finds the newest `PostingCreated`,
- * which becomes the batch's generated_at (local time, Europe/Copenhagen),
- * and a batch_id made from it and the IDs. Pass 2 maps each posting to the
- * kiosk's job fields (README "Jobnet job search") and hands it to
- * batch_take_job, which cleans, checks, dedupes (first kept) and skips a
- * bad posting with a report like any other job data.
+ * several pages given together form one snapshot, read in one pass: each
+ * posting is mapped to the kiosk's job fields (README "Jobnet job search")
+ * and handed to batch_take_job, which cleans, checks, dedupes (first kept)
+ * and skips a bad posting with a report like any other job data. The
+ * batch's time, the newest `PostingCreated` (local time,
+ * Europe/Copenhagen), and a batch_id made from it and the IDs are known
+ * after the last posting: they reach the importer through sink->header,
+ * which refuses an old or future batch before anything is committed.
  *
  * Values may be strings, numbers, JSON booleans or "True"/"False"; null,
  * empty and "0001-01-01T00:00:00" mean absent; nested objects (Location)
@@ -25,13 +26,13 @@
 #include "html_text.h"
 
 enum {
-    N_ID, N_TITLE, N_HEADLINE, N_PRESENTATION, N_ORG, N_ANONYMOUS, N_CITY, N_MUNICIPALITY,
+    N_ID, N_TITLE, N_PRESENTATION, N_ORG, N_ANONYMOUS, N_CITY, N_MUNICIPALITY,
     N_WP_POSTCODE, N_POSTCODE, N_CREATED, N_LASTDATE, N_HOURS, N_EMPLOYMENT, N_OCCUPATION,
     N_AREA, N_SHARE, N_DETAILS, N_URL, N_N
 };
 
 static const char *const jn_names[N_N] = {
-    "ID", "Title", "JobHeadline", "Presentation", "HiringOrgName", "AnonymousEmployer",
+    "ID", "Title", "Presentation", "HiringOrgName", "AnonymousEmployer",
     "WorkPlaceCity", "Municipality", "WorkPlacePostalCode", "PostalCode", "PostingCreated",
     "LastDateApplication", "WorkHours", "EmploymentType", "Occupation", "OccupationArea",
     "ShareUrl", "DetailsUrl", "Url",
@@ -54,10 +55,25 @@ static const char *raw(const struct posting *g, int i)
     return g->present[i] ? g->raw.data + g->off[i] : "";
 }
 
+static uint32_t name_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* The index of a field we read, or -1. Postings have some 40 fields and a
+ * batch 100 000 postings: a hash first, so most keys cost no strcmp. */
 static int field_index(const char *key)
 {
+    static uint32_t hashes[N_N];
+    if (!hashes[0])
+        for (int i = N_N - 1; i >= 0; i--)
+            hashes[i] = name_hash(jn_names[i]);
+    uint32_t h = name_hash(key);
     for (int i = 0; i < N_N; i++)
-        if (strcmp(key, jn_names[i]) == 0)
+        if (hashes[i] == h && strcmp(key, jn_names[i]) == 0)
             return i;
     return -1;
 }
@@ -261,19 +277,7 @@ static int take_posting(struct jobnet *jn, const char *path, int line, int col)
         put(jn, v, J_DEADLINE, date, N_LASTDATE);
     }
     buf_clear(&jn->text);
-    const char *headline = raw(g, N_HEADLINE);
-    if (*headline && strcmp(headline, raw(g, N_TITLE)) != 0) {
-        html_to_text(headline, &jn->text);
-        if (jn->text.len)
-            buf_puts(&jn->text, "\n\n");
-    }
-    struct buf body;
-    buf_init(&body);
-    html_to_text(raw(g, N_PRESENTATION), &body);
-    buf_puts(&jn->text, body.data ? body.data : "");
-    buf_free(&body);
-    while (jn->text.len && jn->text.data[jn->text.len - 1] == '\n')
-        jn->text.data[--jn->text.len] = '\0';
+    html_to_text(raw(g, N_PRESENTATION), &jn->text);
     cut_summary(&jn->text);
     if (jn->text.len)
         put(jn, v, J_SUMMARY, jn->text.data, N_PRESENTATION);
@@ -286,9 +290,9 @@ static int take_posting(struct jobnet *jn, const char *path, int line, int col)
     return batch_take_job(p, path, line, col, v, names);
 }
 
-/* Goes through the postings of the current page: pass 1 (take false) notes
- * the newest PostingCreated and hashes the IDs; pass 2 takes them. */
-struct pass1 {
+/* What the postings tell of the whole batch: the newest PostingCreated
+ * (where it stands), and a sum of the IDs' hashes. */
+struct batch_time {
     time_t newest;
     int line, col;
     const char *file;
@@ -296,7 +300,7 @@ struct pass1 {
     size_t n;
 };
 
-static int postings(struct jobnet *jn, bool take, struct pass1 *s)
+static int postings(struct jobnet *jn, struct batch_time *s)
 {
     struct parser *p = &jn->p;
     for (uint32_t index = 0;; index++) {
@@ -311,24 +315,17 @@ static int postings(struct jobnet *jn, bool take, struct pass1 *s)
         if (t != JSON_OBJECT) {
             if (!json_skip(p->r, t))
                 return batch_syntax(p);
-            if (take) {
-                p->jobs.seen++;
-                batch_refuse(p, line, col, path, "must be an object ({…}), found %s",
-                             json_tok_name(t));
-                batch_skip_job(p);
-            }
+            p->jobs.seen++;
+            batch_refuse(p, line, col, path, "must be an object ({…}), found %s",
+                         json_tok_name(t));
+            batch_skip_job(p);
             continue;
         }
-        if (!take && s->n >= BATCH_JOBS_MAX)
+        if (s->n >= BATCH_JOBS_MAX)
             return batch_refuse(p, line, col, POSTINGS, "more than %d postings", BATCH_JOBS_MAX);
         int rc = read_posting(p, &jn->g);
         if (rc)
             return rc;
-        if (take) {
-            if ((rc = take_posting(jn, path, line, col)))
-                return rc;
-            continue;
-        }
         s->n++;
         time_t when;
         const char *created = raw(&jn->g, N_CREATED);
@@ -342,11 +339,14 @@ static int postings(struct jobnet *jn, bool take, struct pass1 *s)
         for (const char *q = raw(&jn->g, N_ID); *q; q++)
             h = (h ^ (unsigned char)*q) * 1099511628211ull;
         s->ids += h; /* the same IDs in any order give the same sum */
+        if ((rc = take_posting(jn, path, line, col)))
+            return rc;
     }
 }
 
-/* One page from its start: the envelope, and its postings. */
-static int page(struct jobnet *jn, bool take, struct pass1 *s)
+/* One page from its start: the envelope, and its postings, each noted in
+ * s and taken. */
+static int page(struct jobnet *jn, struct batch_time *s)
 {
     struct parser *p = &jn->p;
     int seen = 0, rc = batch_open_object(p, "a Jobnet response");
@@ -362,7 +362,7 @@ static int page(struct jobnet *jn, bool take, struct pass1 *s)
         if (list && t != JSON_ARRAY)
             return batch_refuse(p, json_line(p->r), json_col(p->r), POSTINGS,
                                 "must be a list ([…]), found %s", json_tok_name(t));
-        rc = list ? postings(jn, take, s) : json_skip(p->r, t) ? 0 : batch_syntax(p);
+        rc = list ? postings(jn, s) : json_skip(p->r, t) ? 0 : batch_syntax(p);
         if (rc)
             return rc;
     }
@@ -380,11 +380,16 @@ static int parse_jobnet(const struct batch_input *in, size_t n, const struct bat
     batch_parser_init(&jn.p, &in[0], sink, err);
     buf_init(&jn.g.raw);
     buf_init(&jn.text);
-    struct pass1 s = {0};
-    int rc = 0;
+    struct batch_time s = {0};
+    struct batch_header *h = &jn.p.h;
+    h->kind = BATCH_JOBS;
+    h->version = 1;
+    snprintf(h->source, sizeof h->source, "Jobnet");
+    /* One pass: the time is known after the last posting (sink->header). */
+    int rc = sink->begin ? sink->begin(sink->ctx, h, err) : 0;
     for (size_t i = 0; i < n && !rc; i++) {
         jn.p.in = &in[i];
-        rc = page(&jn, false, &s);
+        rc = page(&jn, &s);
     }
     if (!rc && !s.newest) {
         jn.p.in = &in[0];
@@ -392,9 +397,6 @@ static int parse_jobnet(const struct batch_input *in, size_t n, const struct bat
                           "no posting has a PostingCreated, so the batch has no time; refused");
     }
     if (!rc) {
-        struct batch_header *h = &jn.p.h;
-        h->kind = BATCH_JOBS;
-        h->version = 1;
         h->generated_at = s.newest;
         h->generated_line = s.line;
         h->generated_col = s.col;
@@ -405,12 +407,7 @@ static int parse_jobnet(const struct batch_input *in, size_t n, const struct bat
         strftime(when, sizeof when, "%Y%m%dT%H%M%S", &tm);
         snprintf(h->batch_id, sizeof h->batch_id, "jobnet-%s-%zu-%016llx", when, s.n,
                  (unsigned long long)s.ids);
-        snprintf(h->source, sizeof h->source, "Jobnet");
-        rc = sink->begin ? sink->begin(sink->ctx, h, err) : 0;
-    }
-    for (size_t i = 0; i < n && !rc; i++) {
-        jn.p.in = &in[i];
-        rc = page(&jn, true, &s);
+        rc = sink->header ? sink->header(sink->ctx, h, err) : 0;
     }
     for (size_t i = 0; i < n && !rc; i++)
         if (in[i].f && ferror(in[i].f)) {

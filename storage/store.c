@@ -277,6 +277,22 @@ static int run_txn(struct store *s, unsigned flags, bool reserve,
     }
 }
 
+void store_expect(struct store *s, size_t bytes)
+{
+    pthread_rwlock_wrlock(&s->resize_lock);
+    MDB_envinfo info;
+    MDB_stat st;
+    mdb_env_info(s->env, &info);
+    mdb_env_stat(s->env, &st);
+    size_t used = (info.me_last_pgno + 1) * (size_t)st.ms_psize;
+    size_t want = info.me_mapsize;
+    while (want < used + bytes && want * 2 <= s->map_max)
+        want *= 2;
+    if (want > info.me_mapsize && mdb_env_set_mapsize(s->env, want) != 0)
+        LOG("growing the map ahead to %zu bytes failed; the write will grow it", want);
+    pthread_rwlock_unlock(&s->resize_lock);
+}
+
 int store_write(struct store *s, int (*fn)(struct store *, MDB_txn *, void *), void *ctx)
 {
     return run_txn(s, 0, false, fn, ctx);
