@@ -144,6 +144,41 @@ int main(void)
     CHECK(store_jobs_info(s, &ji) == STORE_OK);
     CHECK(ji.count == 49);
 
+    /* A presentation over 8 000 characters is cut at a word and ends in
+     * "…"; AnonymousEmployer as a JSON true and as "False"; WorkHours both. */
+    struct buf big;
+    buf_init(&big);
+    buf_puts(&big, "{\"JobPositionPostings\": [{\"ID\": \"L1\", \"Title\": \"Lang\", "
+                   "\"HiringOrgName\": \"Firma\", \"AnonymousEmployer\": true, "
+                   "\"Municipality\": \"Sorø\", \"OccupationArea\": \"Andet\", "
+                   "\"WorkHours\": \"Fuldtid og deltid\", "
+                   "\"PostingCreated\": \"2026-11-25T08:00:00\", \"Presentation\": \"<p>");
+    for (int i = 0; i < 1100; i++) /* 8 799 characters */
+        buf_puts(&big, "ord&aelig;ord ");
+    buf_puts(&big, "</p>\"}, {\"ID\": \"L2\", \"Title\": \"Kort\", \"HiringOrgName\": "
+                   "\"Firma\", \"AnonymousEmployer\": \"False\", \"WorkPlaceCity\": \"Sorø\", "
+                   "\"Occupation\": \"Andet\", \"PostingCreated\": \"2026-11-25T07:00:00\"}]}");
+    snprintf(path, sizeof path, "%s/long.json", dir);
+    write_file(path, big.data);
+    CHECK(batch_import_file_opts(s, path, &opts, &res, &err) == STORE_OK);
+    struct seen l = {0};
+    CHECK(store_foreach_job(s, keep, &l) == STORE_OK);
+    CHECK(l.n == 2);
+    size_t len = strlen(l.jobs[0].summary);
+    CHECK(utf8_count(l.jobs[0].summary, len) <= 8000);
+    CHECK(utf8_count(l.jobs[0].summary, len) > 7900);
+    CHECK(len > 3 && strcmp(l.jobs[0].summary + len - 3, "…") == 0);
+    CHECK(strstr(l.jobs[0].summary, "ordæord ordæord…") != NULL);
+    CHECK_STR(l.jobs[0].employer, "Anonym arbejdsgiver");
+    CHECK_STR(l.jobs[0].city, "Sorø");
+    CHECK(l.jobs[0].hours == JOB_HOURS_FLEXIBLE);
+    CHECK_STR(l.jobs[1].employer, "Firma");
+    CHECK_STR(l.jobs[1].deadline, "");
+    for (size_t i = 0; i < l.n; i++)
+        for (int k = 0; k < 7; k++)
+            free(l.texts[i][k]);
+    buf_free(&big);
+
     /* skranke.jobs/1 too: a title with a tab and a line break is cleaned,
      * a control character dropped; one bad job of 11 is skipped. */
     struct buf doc;

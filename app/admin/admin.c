@@ -544,6 +544,10 @@ static int cmd_status(int argc, char **argv)
         rc = store_foreach_schedule(s, status_schedule, &sl);
         if (!sl.n)
             buf_puts(&b, "schedule:           none imported\n");
+        buf_puts(&b, "batches read:       ");
+        for (size_t i = 0; i < batch_kinds_n; i++)
+            buf_printf(&b, "%s%s", i ? "; " : "", batch_kinds[i]->name);
+        buf_puts(&b, "\n");
         buf_puts(&b, "last export:        ");
         if (st.last_export.seq) {
             buf_printf(&b, "batch %06u at ", st.last_export.seq);
