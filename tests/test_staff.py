@@ -10,6 +10,7 @@ Run by ctest as: test_staff.py BUILD_DIR SOURCE_DIR
 """
 import os
 import shutil
+import sys
 import subprocess
 import time
 
@@ -184,6 +185,14 @@ r = kiosk(data, ENTER + pin("4711") + "tap staff.import\nexpect staff.result\n"
           "jobnet-page2.json:39:10: JobPositionPostings[0]\n")
 check(r.returncode == 0, "Jobnet pages from the stick: %s" % r.stderr)
 check(len(listing(data, "jobs") or []) == 49, "the postings came in as one batch")
+# Counts from a thousand up have their thousands apart ("1 200", no-break space).
+for name in os.listdir(inbox):
+    os.unlink(os.path.join(inbox, name))
+subprocess.run([sys.executable, os.path.join(SOURCE, "scripts", "gen-jobs"), "1200", "--jobnet",
+                "--out", os.path.join(inbox, "jobnet.json")], check=True)
+r = kiosk(data, ENTER + pin("4711") + "tap staff.import\nexpect staff.result\n"
+          "expect-text Hentet: jobnet.json – 1\u00a0200 job indlæst\n")
+check(r.returncode == 0, "a thousand and more: %s" % r.stderr)
 shutil.rmtree(d)
 
 # 8. A hostile stick: links out, a fifo, odd names, a huge sparse file,

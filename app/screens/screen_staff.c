@@ -322,6 +322,20 @@ static void add_result(bool ok, const char *text)
     }
 }
 
+/* n with its thousands apart, as staff read it: "1 998" (a no-break space). */
+static const char *grouped(size_t n, char out[40])
+{
+    char digits[24];
+    int len = snprintf(digits, sizeof digits, "%zu", n), o = 0;
+    for (int i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0)
+            o += snprintf(out + o, 40 - (size_t)o, "\u00A0");
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
+    return out;
+}
+
 /* Whether path is one of the older files staff chose to import anyway. */
 static bool chosen_older(const char *path)
 {
@@ -390,16 +404,17 @@ static int work(void *arg)
                     buf_printf(&line, "%s: %s%s", D("staff.import.refused"),
                                at_path ? files[i].name : "", err.data + (at_path ? pl : 0));
                 } else if (res.header.kind == BATCH_JOBS) {
-                    buf_printf(&line, "%s: %s – %zu job indlæst", D("staff.import.ok"),
-                               files[i].name, res.jobs);
+                    char n_jobs[40], n_skipped[40];
+                    buf_printf(&line, "%s: %s – %s job indlæst", D("staff.import.ok"),
+                               files[i].name, grouped(res.jobs, n_jobs));
                     /* The first skipped, "fil:linje:kolonne: felt: grund", by the
                      * file's name on the stick. */
                     size_t dl = strlen(files[i].path) - strlen(files[i].name);
                     const char *sk = skips.len ? skips.data : "";
                     sk += strncmp(sk, files[i].path, dl) ? 0 : dl;
                     if (res.skipped)
-                        buf_printf(&line, ", %zu sprunget over: %.*s", res.skipped,
-                                   (int)strcspn(sk, "\n"), sk);
+                        buf_printf(&line, ", %s sprunget over: %.*s",
+                                   grouped(res.skipped, n_skipped), (int)strcspn(sk, "\n"), sk);
                 } else {
                     buf_printf(&line, "%s: %s – program for %s %s: %zu aftaler, %zu hold",
                                D("staff.import.ok"), files[i].name, res.header.site,
