@@ -83,6 +83,8 @@ static int read_posting(struct parser *p, struct posting *g)
 {
     buf_clear(&g->raw);
     memset(g->present, 0, sizeof g->present);
+    memset(g->line, 0, sizeof g->line);
+    memset(g->col, 0, sizeof g->col);
     for (;;) {
         enum json_tok t = json_next(p->r);
         if (t == JSON_OBJECT_END)
@@ -142,12 +144,14 @@ static bool local_instant(const char *s, time_t *out)
 }
 
 /* Whether word w starts a word of the lower-cased title, or ends one
- * (Danish compounds: "kontorelev", "tjenerelever"). */
+ * (Danish compounds: "kontorelev", "tjenerelever"); "elevator" is not
+ * "elev". */
 static bool has_word(const char *s, const char *w)
 {
     size_t n = strlen(w);
     for (const char *q = strstr(s, w); q; q = strstr(q + 1, w)) {
-        bool start = q == s || q[-1] == ' ' || q[-1] == '-' || q[-1] == '/' || q[-1] == '(';
+        bool start = (q == s || q[-1] == ' ' || q[-1] == '-' || q[-1] == '/' || q[-1] == '(') &&
+                     strncmp(q, "elevator", 8) != 0;
         const char *e = q + n;
         if (strncmp(e, "er", 2) == 0)
             e += 2;

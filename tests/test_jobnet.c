@@ -157,13 +157,19 @@ int main(void)
         buf_puts(&big, "ord&aelig;ord ");
     buf_puts(&big, "</p>\"}, {\"ID\": \"L2\", \"Title\": \"Kort\", \"HiringOrgName\": "
                    "\"Firma\", \"AnonymousEmployer\": \"False\", \"WorkPlaceCity\": \"Sorø\", "
-                   "\"Occupation\": \"Andet\", \"PostingCreated\": \"2026-11-25T07:00:00\"}]}");
+                   "\"Occupation\": \"Andet\", \"PostingCreated\": \"2026-11-25T07:00:00\"}, "
+                   "{\"ID\": \"L3\", \"Title\": \"Elevatormontør\", \"HiringOrgName\": \"F\", "
+                   "\"WorkPlaceCity\": \"Sorø\", \"Occupation\": \"Andet\", \"EmploymentType\": "
+                   "\"Almindelige vilkår\", \"PostingCreated\": \"2026-11-25T07:00:00\"}, "
+                   "{\"ID\": \"L4\", \"Title\": \"Tjenerelever søges\", \"HiringOrgName\": \"F\", "
+                   "\"WorkPlaceCity\": \"Sorø\", \"Occupation\": \"Andet\", "
+                   "\"PostingCreated\": \"2026-11-25T07:00:00\"}]}");
     snprintf(path, sizeof path, "%s/long.json", dir);
     write_file(path, big.data);
     CHECK(batch_import_file_opts(s, path, &opts, &res, &err) == STORE_OK);
     struct seen l = {0};
     CHECK(store_foreach_job(s, keep, &l) == STORE_OK);
-    CHECK(l.n == 2);
+    CHECK(l.n == 4);
     size_t len = strlen(l.jobs[0].summary);
     CHECK(utf8_count(l.jobs[0].summary, len) <= 8000);
     CHECK(utf8_count(l.jobs[0].summary, len) > 7900);
@@ -174,6 +180,9 @@ int main(void)
     CHECK(l.jobs[0].hours == JOB_HOURS_FLEXIBLE);
     CHECK_STR(l.jobs[1].employer, "Firma");
     CHECK_STR(l.jobs[1].deadline, "");
+    CHECK(l.jobs[1].kind == JOB_KIND_UNKNOWN); /* no EmploymentType, nothing in the title */
+    CHECK(l.jobs[2].kind == JOB_KIND_ORDINARY); /* "Elevator…" is not "elev" */
+    CHECK(l.jobs[3].kind == JOB_KIND_APPRENTICE);
     for (size_t i = 0; i < l.n; i++)
         for (int k = 0; k < 7; k++)
             free(l.texts[i][k]);
