@@ -1,16 +1,24 @@
 /*
- * batch.h — batch files in and out (FORMATS.md sections 1, 2 and 4).
+ * batch.h — batch files in and out (FORMATS.md sections 1, 2, 4 and 7).
  *
- * Import reads `skranke.jobs/1` and `skranke.schedule/1` or `/2` (texts
- * per language; see batch_parse.c) with the streaming JSON reader in two
+ * Import goes through the table of batch kinds (batch_kinds.c): a file's
+ * kind is recognised by its content, and the kind's reader streams it with
+ * the pull JSON reader and hands validated records to a sink. The readers:
+ * `skranke.jobs/1` and `skranke.schedule/1` or `/2` (batch_parse.c, two
  * passes: the first checks the syntax of the whole file and reads the
- * top-level fields (so `format` may come anywhere), the second validates
- * every record and hands it to a sink. The store's sink writes
- * them in one transaction that commits only when the whole file was good:
- * a refused batch changes nothing.
+ * top-level fields, so `format` may come anywhere), and Jobnet's job search
+ * pages (batch_jobnet.c, one pass over several files). The store's sink
+ * writes the records in one transaction that commits only when the whole
+ * batch was good: a refused batch changes nothing.
  *
- * Every refusal is one line: "FILE:LINE:COL: PATH: reason", where PATH is
- * the field (`jobs[3].title`, `appointments[0].code`) when there is one.
+ * Job data is messy, not invalid (README): texts are cleaned, a job that
+ * breaks a per-job rule is skipped and reported through sink->skip, and the
+ * batch is refused only for its envelope or when more than 10 % of its jobs
+ * are skipped.
+ *
+ * Every refusal, and every skipped job, is one line: "FILE:LINE:COL: PATH:
+ * reason", where PATH is the field (`jobs[3].title`, `appointments[0].code`)
+ * when there is one.
  *
  * Export writes `skranke.export/1` batch directories; see batch_export.c for
  * the order of writes that makes a pulled USB stick harmless.

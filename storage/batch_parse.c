@@ -3,7 +3,10 @@
  *
  * Records are read field by field against a table (name, required, kind,
  * limit). Values are copied into a per-record arena, checked, and handed to
- * the sink as plain structs. Duplicate ids are caught with an open-addressing
+ * the sink as plain structs. A job goes through batch_take_job, the job
+ * rules every reader of job data shares (batch_internal.h): cleaned, and
+ * skipped with a report when it breaks a rule; appointments and sessions
+ * are refused with the batch. Duplicate ids are caught with an open-addressing
  * set that remembers where each id was first seen, so the message can say
  * which two records clash.
  *
