@@ -188,6 +188,28 @@ int main(void)
             free(l.texts[i][k]);
     buf_free(&big);
 
+    /* A wrong envelope refuses the page, naming file, line and column. */
+    static const struct {
+        const char *text, *want;
+    } envelopes[] = {
+        {"{\"JobPositionPostings\": {}}",
+         "env.json:1:25: JobPositionPostings: must be a list ([…]), found an object"},
+        {"{\"JobPositionPostings\": [{\"ID\": \"1\", \"Title\": \"A\"}]}",
+         "env.json: no posting has a PostingCreated"},
+        {"{\"JobPositionPostings\": [],\n \"JobPositionPostings\": []}",
+         "env.json:2:2: JobPositionPostings: the field appears twice"},
+        {"{\"JobPositionPostings\": [{\"ID\": \"1\",}]}",
+         "env.json:1:37: expected a field name in quotes"},
+    };
+    snprintf(path, sizeof path, "%s/env.json", dir);
+    for (size_t i = 0; i < sizeof envelopes / sizeof *envelopes; i++) {
+        write_file(path, envelopes[i].text);
+        CHECK(batch_import_file_opts(s, path, &opts, &res, &err) == STORE_EINVAL);
+        CHECK_CONTAINS(err.data, envelopes[i].want);
+    }
+    CHECK(store_jobs_info(s, &ji) == STORE_OK);
+    CHECK(ji.count == 4);
+
     /* skranke.jobs/1 too: a title with a tab and a line break is cleaned,
      * a control character dropped; one bad job of 11 is skipped. */
     struct buf doc;
