@@ -1,16 +1,24 @@
 /*
- * batch.h — batch files in and out (FORMATS.md sections 1, 2 and 4).
+ * batch.h — batch files in and out (FORMATS.md sections 1, 2, 4 and 7).
  *
- * Import reads `skranke.jobs/1` and `skranke.schedule/1` or `/2` (texts
- * per language; see batch_parse.c) with the streaming JSON reader in two
+ * Import goes through the table of batch kinds (batch_kinds.c): a file's
+ * kind is recognised by its content, and the kind's reader streams it with
+ * the pull JSON reader and hands validated records to a sink. The readers:
+ * `skranke.jobs/1` and `skranke.schedule/1` or `/2` (batch_parse.c, two
  * passes: the first checks the syntax of the whole file and reads the
- * top-level fields (so `format` may come anywhere), the second validates
- * every record and hands it to a sink. The store's sink writes
- * them in one transaction that commits only when the whole file was good:
- * a refused batch changes nothing.
+ * top-level fields, so `format` may come anywhere), and Jobnet's job search
+ * pages (batch_jobnet.c, one pass over several files). The store's sink
+ * writes the records in one transaction that commits only when the whole
+ * batch was good: a refused batch changes nothing.
  *
- * Every refusal is one line: "FILE:LINE:COL: PATH: reason", where PATH is
- * the field (`jobs[3].title`, `appointments[0].code`) when there is one.
+ * Job data is messy, not invalid (README): texts are cleaned, a job that
+ * breaks a per-job rule is skipped and reported through sink->skip, and the
+ * batch is refused only for its envelope or when more than 10 % of its jobs
+ * are skipped.
+ *
+ * Every refusal, and every skipped job, is one line: "FILE:LINE:COL: PATH:
+ * reason", where PATH is the field (`jobs[3].title`, `appointments[0].code`)
+ * when there is one.
  *
  * Export writes `skranke.export/1` batch directories; see batch_export.c for
  * the order of writes that makes a pulled USB stick harmless.
@@ -41,6 +49,7 @@ struct batch_header {
     char site[STORE_SITE_MAX + 1];   /* schedule */
     char date[11];                   /* schedule */
     int generated_line, generated_col; /* where generated_at stands */
+    const char *generated_file; /* in which file, when not the first (or NULL) */
     int site_line, site_col, date_line, date_col; /* schedule: where site and date stand */
 };
 
@@ -53,6 +62,13 @@ struct batch_sink {
     int (*session)(void *ctx, const struct session *s, struct buf *err);
     int (*end)(void *ctx, struct buf *err);
     void *ctx;
+    /* A job skipped for breaking a per-job rule (README: messy is not
+     * invalid): one line "FILE:LINE:COL: PATH: reason". May be NULL. */
+    void (*skip)(void *ctx, const char *line);
+    /* For a kind whose header is complete only after its records (Jobnet:
+     * generated_at is the newest posting's): begin had generated_at 0, and
+     * this gets the whole header before end. May be NULL. */
+    int (*header)(void *ctx, const struct batch_header *h, struct buf *err);
 };
 
 /* The input: a file (rewound for the second pass) or bytes in memory. */
@@ -68,9 +84,38 @@ struct batch_input {
  * it stopped the parse. */
 int batch_parse(const struct batch_input *in, const struct batch_sink *sink, struct buf *err);
 
+/* One kind of batch the kiosk reads: an entry of the table in
+ * batch_kinds.c, which the importer, staff mode, status and the fuzzers go
+ * through. A kind is recognised by its content (a top-level field), parses
+ * and validates its n input files (several only when `pages`) and hands the
+ * records to a sink; the sink of the kind it fills (jobs or schedule)
+ * applies them to the store (batch_import.c). */
+struct batch_kind_def {
+    const char *name; /* for people and messages */
+    enum batch_kind fills;
+    bool pages; /* several files given together form one batch */
+    /* Whether this top-level field marks the kind; text is the field's
+     * value when it is a string, else NULL. */
+    bool (*recognise)(const char *key, const char *text);
+    int (*parse)(const struct batch_input *in, size_t n, const struct batch_sink *sink,
+                 struct buf *err);
+};
+
+extern const struct batch_kind_def *const batch_kinds[];
+extern const size_t batch_kinds_n;
+
+/* The kind of the batch in in (rewound after): the first kind that claims
+ * a top-level field; the skranke.* reader when none does (it says what is
+ * wrong). */
+const struct batch_kind_def *batch_recognise(const struct batch_input *in);
+/* batch_recognise for a file; NULL when it cannot be read. */
+const struct batch_kind_def *batch_recognise_file(const char *path);
+
 struct import_result {
     struct batch_header header;
     size_t jobs, appointments, sessions;
+    size_t skipped; /* jobs skipped (each reported through opts->skips) */
+    const struct batch_kind_def *kind;
     bool older; /* older than the batch loaded: refused, or taken with accept_older */
 };
 
@@ -85,14 +130,23 @@ int batch_import_file(struct store *s, const char *path, struct import_result *r
 
 #define BATCH_FUTURE_MAX_S (24 * 3600)
 
+
 struct batch_import_opts {
     time_t now;        /* the kiosk's clock; 0 = clock_now() */
     bool accept_older; /* take a batch older than the loaded one (res->older says so) */
+    struct buf *skips; /* when set: one line per skipped job, each ending in '\n' */
 };
 
 /* batch_import_file with options; opts may be NULL (the defaults). */
 int batch_import_file_opts(struct store *s, const char *path, const struct batch_import_opts *opts,
                            struct import_result *res, struct buf *err);
+
+/* Imports n files that form one batch, in one transaction: the pages of a
+ * Jobnet search (a kind with `pages`). n = 1 is batch_import_file_opts.
+ * opts may be NULL. */
+int batch_import_files(struct store *s, const char *const *paths, size_t n,
+                       const struct batch_import_opts *opts, struct import_result *res,
+                       struct buf *err);
 
 struct export_result {
     uint32_t seq;

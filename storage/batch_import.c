@@ -22,14 +22,20 @@
 struct import_ctx {
     struct store *s;
     MDB_txn *txn;
-    const char *path;
-    FILE *f;
+    const char *path; /* the first file, for messages */
+    struct batch_input *in;
+    size_t n_in;
+    const struct batch_kind_def *kind;
+    struct buf *skips;
     struct import_result *res;
     struct buf *err;
     struct buf rec, key;
     time_t now;
     bool accept_older;
 };
+
+/* The file where generated_at stands (a Jobnet page's newest posting). */
+#define GEN_FILE(h) ((h)->generated_file ? (h)->generated_file : c->path)
 
 static int fail_lmdb(struct import_ctx *c, int rc)
 {
@@ -56,7 +62,7 @@ static int older(struct import_ctx *c, time_t loaded, const char *what)
                "%s:%d:%d: generated_at: this batch (%s) is older than the %s already loaded "
                "(%s); nothing was changed (to go back to it anyway: skranke-admin import "
                "--accept-older)",
-               c->path, c->res->header.generated_line, c->res->header.generated_col, a, what, b);
+               GEN_FILE(&c->res->header), c->res->header.generated_line, c->res->header.generated_col, a, what, b);
     return STORE_EINVAL;
 }
 
@@ -74,7 +80,7 @@ static int acceptable(struct import_ctx *c, const struct batch_header *h)
                    "%s:%d:%d: generated_at: %s is more than 24 hours after this kiosk's clock "
                    "(%s); check the clock of the kiosk or of the system that made the batch; "
                    "nothing was changed",
-                   c->path, h->generated_line, h->generated_col, when, clock);
+                   GEN_FILE(h), h->generated_line, h->generated_col, when, clock);
         return STORE_EINVAL;
     }
     if (h->kind != BATCH_SCHEDULE)
@@ -103,6 +109,31 @@ static int acceptable(struct import_ctx *c, const struct batch_header *h)
     return 0;
 }
 
+/* The checks of a job batch's generated_at: not in the future, not older
+ * than the loaded batch. */
+static int check_jobs_time(struct import_ctx *c, const struct batch_header *h)
+{
+    MDB_val v;
+    int rc = acceptable(c, h);
+    if (rc)
+        return rc;
+    rc = store_get_str(c->txn, c->s->dbi[DB_META], "jobs", &v);
+    struct jobs_info info;
+    if (rc == 0 && rec_decode_jobs_info(v.mv_data, v.mv_size, &info) &&
+        h->generated_at < info.generated_at && older(c, info.generated_at, "job openings"))
+        return STORE_EINVAL;
+    return rc && rc != MDB_NOTFOUND ? fail_lmdb(c, rc) : 0;
+}
+
+/* The header known only after the records (a Jobnet batch's time). */
+static int sink_header(void *vctx, const struct batch_header *h, struct buf *err)
+{
+    (void)err;
+    struct import_ctx *c = vctx;
+    c->res->header = *h;
+    return check_jobs_time(c, h);
+}
+
 static int sink_begin(void *vctx, const struct batch_header *h, struct buf *err)
 {
     (void)err;
@@ -110,21 +141,17 @@ static int sink_begin(void *vctx, const struct batch_header *h, struct buf *err)
     struct store *s = c->s;
     c->res->header = *h;
     MDB_val v;
-    int rc = acceptable(c, h);
-    if (rc)
-        return rc;
+    int rc;
     if (h->kind == BATCH_JOBS) {
-        rc = store_get_str(c->txn, s->dbi[DB_META], "jobs", &v);
-        struct jobs_info info;
-        if (rc == 0 && rec_decode_jobs_info(v.mv_data, v.mv_size, &info) &&
-            h->generated_at < info.generated_at && older(c, info.generated_at, "job openings"))
-            return STORE_EINVAL;
-        if (rc && rc != MDB_NOTFOUND)
-            return fail_lmdb(c, rc);
+        /* generated_at 0: it comes with sink_header, checked there. */
+        if (h->generated_at && (rc = check_jobs_time(c, h)))
+            return rc;
         rc = mdb_drop(c->txn, s->dbi[DB_JOBS], 0);
         store_trim(s);
         return rc ? fail_lmdb(c, rc) : 0;
     }
+    if ((rc = acceptable(c, h)))
+        return rc;
     buf_clear(&c->key);
     buf_puts(&c->key, "sched");
     buf_putc(&c->key, '\0');
@@ -208,6 +235,7 @@ static int sink_end(void *vctx, struct buf *err)
         info.generated_at = h->generated_at;
         info.imported_at = c->now;
         info.count = c->res->jobs;
+        info.skipped = c->res->skipped;
         rec_encode_jobs_info(&c->rec, &info);
         rc = store_put_str(c->txn, c->s->dbi[DB_META], "jobs", c->rec.data, c->rec.len, 0);
     } else {
@@ -231,15 +259,28 @@ static int sink_end(void *vctx, struct buf *err)
     return rc ? fail_lmdb(c, rc) : 0;
 }
 
+static void sink_skip(void *vctx, const char *line)
+{
+    struct import_ctx *c = vctx;
+    c->res->skipped++;
+    if (c->skips) {
+        buf_puts(c->skips, line);
+        buf_putc(c->skips, '\n');
+    }
+}
+
 static int import_txn(struct store *s, MDB_txn *txn, void *vctx)
 {
     struct import_ctx *c = vctx;
     (void)s;
     c->txn = txn;
     memset(c->res, 0, sizeof *c->res);
-    struct batch_sink sink = {sink_begin, sink_job, sink_appointment, sink_session, sink_end, c};
-    struct batch_input in = {.name = c->path, .f = c->f};
-    return batch_parse(&in, &sink, c->err);
+    c->res->kind = c->kind;
+    if (c->skips)
+        buf_clear(c->skips); /* a full map runs the import again */
+    struct batch_sink sink = {sink_begin, sink_job, sink_appointment, sink_session, sink_end, c,
+                              sink_skip, sink_header};
+    return c->kind->parse(c->in, c->n_in, &sink, c->err);
 }
 
 int batch_import_file(struct store *s, const char *path, struct import_result *res,
@@ -251,27 +292,34 @@ int batch_import_file(struct store *s, const char *path, struct import_result *r
 int batch_import_file_opts(struct store *s, const char *path, const struct batch_import_opts *opts,
                            struct import_result *res, struct buf *err)
 {
-    buf_clear(err);
-    memset(res, 0, sizeof *res); /* a refusal before the parse says nothing "older" */
+    return batch_import_files(s, &path, 1, opts, res, err);
+}
+
+/* Opens one batch file for reading: not through a link, a regular file
+ * within the size limit, and signed when trusted keys are set. NULL with
+ * err set when refused (*rc says how). */
+static FILE *open_batch(struct store *s, const char *path, struct buf *err, int *rc_out)
+{
+    *rc_out = STORE_EINVAL;
     /* Not through a link, not blocking on a FIFO or device, and bounded by
      * its size before a byte is read. */
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         buf_printf(err, "%s: cannot open: %s", path,
                    errno == ELOOP ? "a link, not a file; refused" : strerror(errno));
-        return STORE_EINVAL;
+        return NULL;
     }
     struct stat st;
     if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
         buf_printf(err, "%s: not a regular file; refused", path);
         close(fd);
-        return STORE_EINVAL;
+        return NULL;
     }
     if ((uint64_t)st.st_size > BATCH_JOBS_MAX_BYTES) {
         buf_printf(err, "%s: too large (%llu MiB; a batch is at most %u MiB); refused", path,
                    (unsigned long long)(st.st_size >> 20), BATCH_JOBS_MAX_BYTES >> 20);
         close(fd);
-        return STORE_EINVAL;
+        return NULL;
     }
     /* With trusted keys set, a batch must carry a good signature from one
      * of them, checked on this very descriptor before a byte is parsed. */
@@ -297,7 +345,7 @@ int batch_import_file_opts(struct store *s, const char *path, const struct batch
         if (vrc) {
             buf_free(&keys);
             close(fd);
-            return STORE_EINVAL;
+            return NULL;
         }
     }
     buf_free(&keys);
@@ -305,18 +353,63 @@ int batch_import_file_opts(struct store *s, const char *path, const struct batch
     if (!f) {
         close(fd);
         buf_printf(err, "%s: cannot read: %s", path, strerror(errno));
-        return STORE_EIO;
+        *rc_out = STORE_EIO;
+        return NULL;
     }
-    struct import_ctx c = {.s = s, .path = path, .f = f, .res = res, .err = err,
-                           .now = opts && opts->now ? opts->now : clock_now(),
-                           .accept_older = opts && opts->accept_older};
-    buf_init(&c.rec);
-    buf_init(&c.key);
-    int rc = store_write(s, import_txn, &c);
-    if (rc && !err->len)
-        buf_printf(err, "%s: %s", path, store_strerror(rc));
-    buf_free(&c.rec);
-    buf_free(&c.key);
-    fclose(f);
+    *rc_out = 0;
+    return f;
+}
+
+int batch_import_files(struct store *s, const char *const *paths, size_t n,
+                       const struct batch_import_opts *opts, struct import_result *res,
+                       struct buf *err)
+{
+    buf_clear(err);
+    memset(res, 0, sizeof *res); /* a refusal before the parse says nothing "older" */
+    if (n == 0)
+        return STORE_EINVAL;
+    struct batch_input *in = xcalloc(n, sizeof *in);
+    int rc = 0;
+    size_t opened = 0;
+    const struct batch_kind_def *kind = NULL;
+    for (; opened < n && !rc; opened++) {
+        in[opened].name = paths[opened];
+        if (!(in[opened].f = open_batch(s, paths[opened], err, &rc)))
+            break;
+        const struct batch_kind_def *k = batch_recognise(&in[opened]);
+        if (!kind) {
+            kind = k;
+        } else if (k != kind || !kind->pages) {
+            buf_printf(err,
+                       "%s: cannot be imported together with %s as one batch (only the pages "
+                       "of a Jobnet search can); refused",
+                       paths[opened], paths[0]);
+            rc = STORE_EINVAL;
+        }
+    }
+    if (!rc) {
+        struct import_ctx c = {.s = s, .path = paths[0], .in = in, .n_in = n, .kind = kind,
+                               .skips = opts ? opts->skips : NULL, .res = res, .err = err,
+                               .now = opts && opts->now ? opts->now : clock_now(),
+                               .accept_older = opts && opts->accept_older};
+        buf_init(&c.rec);
+        buf_init(&c.key);
+        size_t bytes = 0;
+        for (size_t i = 0; i < n; i++) {
+            struct stat st;
+            if (fstat(fileno(in[i].f), &st) == 0)
+                bytes += (size_t)st.st_size;
+        }
+        store_expect(s, bytes);
+        rc = store_write(s, import_txn, &c);
+        if (rc && !err->len)
+            buf_printf(err, "%s: %s", paths[0], store_strerror(rc));
+        buf_free(&c.rec);
+        buf_free(&c.key);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (in[i].f)
+            fclose(in[i].f);
+    free(in);
     return rc;
 }

@@ -3,7 +3,10 @@
  *
  * Records are read field by field against a table (name, required, kind,
  * limit). Values are copied into a per-record arena, checked, and handed to
- * the sink as plain structs. Duplicate ids are caught with an open-addressing
+ * the sink as plain structs. A job goes through batch_take_job, the job
+ * rules every reader of job data shares (batch_internal.h): cleaned, and
+ * skipped with a report when it breaks a rule; appointments and sessions
+ * are refused with the batch. Duplicate ids are caught with an open-addressing
  * set that remembers where each id was first seen, so the message can say
  * which two records clash.
  *
@@ -27,18 +30,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "batch_internal.h"
 #include "json.h"
 
 #define CODE_ALPHABET "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 /* ---- a set of ids, remembering the index of the first ---- */
-
-struct idset {
-    uint32_t *slots; /* 1 + offset into keys, 0 = empty */
-    uint32_t *first;
-    size_t cap, n;
-    struct buf keys;
-};
 
 static void idset_init(struct idset *s)
 {
@@ -98,34 +95,7 @@ static long idset_add(struct idset *s, const char *key, uint32_t index)
 
 /* ---- the parser ---- */
 
-/* One translation of a record's text, read by read_object: the field's
- * index in its spec table, the language's in store_langs, the text in the
- * arena. */
-struct tr_val {
-    size_t field;
-    int lang;
-    size_t off;
-    int line, col;
-};
-
-#define TR_MAX (2 * (STORE_LANGS - 1)) /* two translatable fields a record */
-
-struct parser {
-    const struct batch_input *in;
-    const struct batch_sink *sink;
-    struct json_reader *r;
-    struct buf *err;
-    struct batch_header h;
-    struct buf arena;
-    struct idset ids, ids2;
-    struct tr_val tr[TR_MAX]; /* of the record being read */
-    size_t n_tr;
-};
-
-static int refuse(struct parser *p, int line, int col, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static int refuse(struct parser *p, int line, int col, const char *path, const char *fmt, ...)
+int batch_refuse(struct parser *p, int line, int col, const char *path, const char *fmt, ...)
 {
     buf_clear(p->err);
     if (line > 0)
@@ -155,12 +125,25 @@ static int refuse(struct parser *p, int line, int col, const char *path, const c
     return STORE_EINVAL;
 }
 
-static int syntax(struct parser *p)
+int batch_syntax(struct parser *p)
 {
-    return refuse(p, json_line(p->r), json_col(p->r), NULL, "%s", json_error(p->r));
+    return batch_refuse(p, json_line(p->r), json_col(p->r), NULL, "%s", json_error(p->r));
 }
 
-static bool open_reader(struct parser *p)
+int batch_open_object(struct parser *p, const char *what)
+{
+    batch_open_reader(p);
+    enum json_tok t = json_next(p->r);
+    if (t == JSON_ERROR)
+        return batch_syntax(p);
+    if (t != JSON_OBJECT)
+        return batch_refuse(p, json_line(p->r), json_col(p->r), NULL,
+                            "%s must be one JSON object ({…}), found %s", what,
+                            json_tok_name(t));
+    return 0;
+}
+
+bool batch_open_reader(struct parser *p)
 {
     json_reader_destroy(p->r);
     if (p->in->f) {
@@ -171,24 +154,6 @@ static bool open_reader(struct parser *p)
     }
     return true;
 }
-
-enum field_kind {
-    F_LINE, F_TEXT, F_NAME, F_DATE, F_TIME, F_URL, F_CODE, F_ID, F_LANG, F_HOURS, F_KIND
-};
-
-struct field_spec {
-    const char *name;
-    bool required;
-    enum field_kind kind;
-    size_t max;        /* characters for texts, bytes for ids and urls */
-    bool translatable; /* schedule/2: text or an object of language → text */
-};
-
-struct field_val {
-    bool present;
-    size_t off;
-    int line, col;
-};
 
 static const char *val(const struct parser *p, const struct field_val *v)
 {
@@ -345,74 +310,74 @@ static int check_field(struct parser *p, const char *prefix, const struct field_
     int y, m, d;
     const char *bad = forbidden_text(s, p->h.kind);
     if (bad)
-        return refuse(p, v->line, v->col, PATH, "%s", bad);
+        return batch_refuse(p, v->line, v->col, PATH, "%s", bad);
     switch (f->kind) {
     case F_LINE:
     case F_TEXT:
     case F_NAME:
         if (has_control(s, f->kind == F_TEXT))
-            return refuse(p, v->line, v->col, PATH, "contains a control character%s",
+            return batch_refuse(p, v->line, v->col, PATH, "contains a control character%s",
                           f->kind == F_LINE ? " or line break" : "");
         if (chars > f->max)
-            return refuse(p, v->line, v->col, PATH, "longer than %zu characters (%zu)", f->max,
+            return batch_refuse(p, v->line, v->col, PATH, "longer than %zu characters (%zu)", f->max,
                           chars);
         if (f->required && strspn(s, " ") == bytes)
-            return refuse(p, v->line, v->col, PATH, "must not be empty");
+            return batch_refuse(p, v->line, v->col, PATH, "must not be empty");
         if (f->kind == F_NAME && !is_first_name(s))
-            return refuse(p, v->line, v->col, PATH,
+            return batch_refuse(p, v->line, v->col, PATH,
                           "\"%.60s\" is not a first name (one or two words of letters; no "
                           "digits, commas or surnames)",
                           s);
         return 0;
     case F_DATE:
         if (!parse_date(s, &y, &m, &d))
-            return refuse(p, v->line, v->col, PATH, "\"%.40s\" is not a date (YYYY-MM-DD)", s);
+            return batch_refuse(p, v->line, v->col, PATH, "\"%.40s\" is not a date (YYYY-MM-DD)", s);
         return 0;
     case F_TIME:
         if (!parse_hhmm(s, &y, &m))
-            return refuse(p, v->line, v->col, PATH, "\"%.40s\" is not a time (HH:MM)", s);
+            return batch_refuse(p, v->line, v->col, PATH, "\"%.40s\" is not a time (HH:MM)", s);
         return 0;
     case F_URL:
         if (bytes > f->max)
-            return refuse(p, v->line, v->col, PATH, "longer than %zu bytes", f->max);
+            return batch_refuse(p, v->line, v->col, PATH, "longer than %zu bytes", f->max);
         if (strncmp(s, "https://", 8) && strncmp(s, "http://", 7))
-            return refuse(p, v->line, v->col, PATH, "must start with https:// or http://");
+            return batch_refuse(p, v->line, v->col, PATH, "must start with https:// or http://");
         for (const char *q = s; *q; q++)
             if ((unsigned char)*q <= ' ' || *q == 0x7F)
-                return refuse(p, v->line, v->col, PATH, "must not contain spaces");
+                return batch_refuse(p, v->line, v->col, PATH, "must not contain spaces");
         return 0;
     case F_CODE:
         if (bytes != 6)
-            return refuse(p, v->line, v->col, PATH,
+            return batch_refuse(p, v->line, v->col, PATH,
                           "\"%.40s\" is not a booking code (6 characters)", s);
         for (size_t i = 0; i < 6; i++) {
             if (s[i] >= 'a' && s[i] <= 'z')
                 s[i] = (char)(s[i] - 32);
             if (!strchr(CODE_ALPHABET, s[i]) || !s[i])
-                return refuse(p, v->line, v->col, PATH,
+                return batch_refuse(p, v->line, v->col, PATH,
                               "\"%.40s\" has a character not used in codes (only %s)", s,
                               CODE_ALPHABET);
         }
         return 0;
     case F_ID:
         if (bytes == 0 || bytes > f->max)
-            return refuse(p, v->line, v->col, PATH, "must be 1 to %zu bytes", f->max);
+            return batch_refuse(p, v->line, v->col, PATH, "must be 1 to %zu bytes", f->max);
         if (has_control(s, false))
-            return refuse(p, v->line, v->col, PATH, "contains a control character");
+            return batch_refuse(p, v->line, v->col, PATH, "contains a control character");
         return 0;
     case F_LANG:
         if (bytes > f->max || strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                          "0123456789-") != bytes)
-            return refuse(p, v->line, v->col, PATH, "\"%.40s\" is not a language tag", s);
+            return batch_refuse(p, v->line, v->col, PATH, "\"%.40s\" is not a language tag", s);
         return 0;
     case F_HOURS:
         if (enum_index(s, hours_name, JOB_HOURS_FLEXIBLE + 1) < 0)
-            return refuse(p, v->line, v->col, PATH,
+            return batch_refuse(p, v->line, v->col, PATH,
                           "\"%.40s\" is not one of full, part, flexible", s);
         return 0;
     case F_KIND:
         if (enum_index(s, kind_name, JOB_KIND_STUDENT + 1) < 0)
-            return refuse(p, v->line, v->col, PATH,
+            return batch_refuse(p, v->line, v->col, PATH,
                           "\"%.40s\" is not one of ordinary, flexjob, apprentice, paid_hours, "
                           "internship, student",
                           s);
@@ -441,7 +406,7 @@ static int next_key(struct parser *p, const char **key, size_t *len, int *line, 
     if (t == JSON_OBJECT_END)
         return 0;
     if (t != JSON_KEY)
-        return syntax(p);
+        return batch_syntax(p);
     *key = json_text(p->r, len);
     *line = json_line(p->r);
     *col = json_col(p->r);
@@ -450,7 +415,7 @@ static int next_key(struct parser *p, const char **key, size_t *len, int *line, 
 
 static int missing_danish(struct parser *p, int line, int col, const char *fpath)
 {
-    return refuse(p, line, col, fpath,
+    return batch_refuse(p, line, col, fpath,
                   "the Danish text (\"da\") is missing; a text given per language needs it");
 }
 
@@ -470,24 +435,24 @@ static int read_translations(struct parser *p, const char *fpath, size_t i, stru
         int lang = store_lang_index(key);
         if (lang < 0) {
             list_langs(langs, sizeof langs);
-            return refuse(p, kline, kcol, fpath,
+            return batch_refuse(p, kline, kcol, fpath,
                           "\"%.20s\" is not a language code a text may be given in (%s)", key,
                           langs);
         }
         snprintf(tpath, sizeof tpath, "%s.%s", fpath, key);
         if (seen[lang])
-            return refuse(p, kline, kcol, tpath, "the language appears twice");
+            return batch_refuse(p, kline, kcol, tpath, "the language appears twice");
         seen[lang] = true;
         enum json_tok t = json_next(p->r);
         if (t == JSON_ERROR)
-            return syntax(p);
+            return batch_syntax(p);
         if (t != JSON_STRING)
-            return refuse(p, json_line(p->r), json_col(p->r), tpath,
+            return batch_refuse(p, json_line(p->r), json_col(p->r), tpath,
                           "must be text in quotes, found %s", json_tok_name(t));
         size_t len;
         const char *text = json_text(p->r, &len);
         if (len > 65536)
-            return refuse(p, json_line(p->r), json_col(p->r), tpath, "is far too long");
+            return batch_refuse(p, json_line(p->r), json_col(p->r), tpath, "is far too long");
         size_t off = p->arena.len;
         int line = json_line(p->r), col = json_col(p->r);
         buf_put(&p->arena, text, len + 1);
@@ -534,8 +499,10 @@ static void take_translations(const struct parser *p, size_t i, struct store_tr 
  * (see read_translations). */
 static int read_object(struct parser *p, const char *path, int line, int col,
                        const struct field_spec *specs, size_t n, struct field_val *vals,
-                       int (*extra)(struct parser *, const char *key, void *), void *extra_ctx)
+                       int (*extra)(struct parser *, const char *key, void *), void *extra_ctx,
+                       bool check)
 {
+    p->obj_end = false;
     buf_clear(&p->arena);
     memset(vals, 0, n * sizeof *vals);
     p->n_tr = 0;
@@ -546,8 +513,10 @@ static int read_object(struct parser *p, const char *path, int line, int col,
         int kline, kcol, krc = next_key(p, &key, &klen, &kline, &kcol);
         if (krc)
             return krc;
-        if (!key)
+        if (!key) {
+            p->obj_end = true;
             break;
+        }
         size_t i = 0;
         while (i < n && strcmp(specs[i].name, key) != 0)
             i++;
@@ -555,7 +524,7 @@ static int read_object(struct parser *p, const char *path, int line, int col,
             int rc = extra ? extra(p, key, extra_ctx) : 1;
             if (rc == 1) {
                 if (!json_skip(p->r, json_next(p->r)))
-                    return syntax(p);
+                    return batch_syntax(p);
             } else if (rc) {
                 return rc;
             }
@@ -563,11 +532,11 @@ static int read_object(struct parser *p, const char *path, int line, int col,
         }
         if (vals[i].present) {
             snprintf(fpath, sizeof fpath, "%s.%s", path, specs[i].name);
-            return refuse(p, kline, kcol, fpath, "the field appears twice");
+            return batch_refuse(p, kline, kcol, fpath, "the field appears twice");
         }
         enum json_tok t = json_next(p->r);
         if (t == JSON_ERROR)
-            return syntax(p);
+            return batch_syntax(p);
         if (t == JSON_NULL && !specs[i].required)
             continue;
         bool per_lang = specs[i].translatable && p->h.version >= 2;
@@ -586,14 +555,14 @@ static int read_object(struct parser *p, const char *path, int line, int col,
                 per_lang ? " or an object of language → text ({\"da\": …, \"uk\": …})" : "";
             if (t == JSON_OBJECT && specs[i].translatable)
                 also = " (a text per language needs the format skranke.schedule/2)";
-            return refuse(p, l, c, fpath, "must be text in quotes%s, found %s", also,
+            return batch_refuse(p, l, c, fpath, "must be text in quotes%s, found %s", also,
                           json_tok_name(t));
         }
         size_t len;
         const char *s = json_text(p->r, &len);
         if (len > 65536) {
             snprintf(fpath, sizeof fpath, "%s.%s", path, specs[i].name);
-            return refuse(p, json_line(p->r), json_col(p->r), fpath, "is far too long");
+            return batch_refuse(p, json_line(p->r), json_col(p->r), fpath, "is far too long");
         }
         vals[i].present = true;
         vals[i].off = p->arena.len;
@@ -601,10 +570,12 @@ static int read_object(struct parser *p, const char *path, int line, int col,
         vals[i].col = json_col(p->r);
         buf_put(&p->arena, s, len + 1);
     }
+    if (!check)
+        return 0;
     for (size_t i = 0; i < n; i++) {
         if (!vals[i].present) {
             if (specs[i].required)
-                return refuse(p, line, col, path, "the required field \"%s\" is missing",
+                return batch_refuse(p, line, col, path, "the required field \"%s\" is missing",
                               specs[i].name);
             continue;
         }
@@ -636,7 +607,7 @@ static int check_top_size(struct parser *p, size_t limit, const char *what)
             size = (size_t)st.st_size;
     }
     if (size > limit)
-        return refuse(p, 0, 0, NULL,
+        return batch_refuse(p, 0, 0, NULL,
                       "the file is %zu bytes; a %s batch may be at most %zu bytes (%zu MiB)",
                       size, what, limit, limit >> 20);
     return 0;
@@ -675,13 +646,9 @@ static int pass1(struct parser *p)
     int rc = check_top_size(p, BATCH_JOBS_MAX_BYTES, "jobs");
     if (rc)
         return rc;
-    open_reader(p);
-    enum json_tok t = json_next(p->r);
-    if (t == JSON_ERROR)
-        return syntax(p);
-    if (t != JSON_OBJECT)
-        return refuse(p, json_line(p->r), json_col(p->r), NULL,
-                      "a batch must be one JSON object ({…}), found %s", json_tok_name(t));
+    if ((rc = batch_open_object(p, "a batch")))
+        return rc;
+    enum json_tok t;
     while ((t = json_next(p->r)) == JSON_KEY) {
         size_t fi = 0;
         const char *key = json_text(p->r, NULL);
@@ -690,7 +657,7 @@ static int pass1(struct parser *p)
         int kline = json_line(p->r), kcol = json_col(p->r);
         t = json_next(p->r);
         if (t == JSON_ERROR)
-            return syntax(p);
+            return batch_syntax(p);
         if (fi < N_TOP) {
             struct top_seen *s = &seen[fi];
             if (s->count++ == 0) {
@@ -709,12 +676,12 @@ static int pass1(struct parser *p)
             }
         }
         if (!json_skip(p->r, t))
-            return syntax(p);
+            return batch_syntax(p);
     }
     if (t != JSON_OBJECT_END)
-        return syntax(p);
+        return batch_syntax(p);
     if (json_next(p->r) != JSON_END)
-        return syntax(p);
+        return batch_syntax(p);
 
     /* Now that the whole object is known: which format, then its fields. */
     const struct top_seen *f = &seen[0];
@@ -740,10 +707,10 @@ static int pass1(struct parser *p)
         if (!relevant || !s->count)
             continue;
         if (s->count > 1)
-            return refuse(p, s->dup_line, s->dup_col, tf->name, "the field appears twice");
+            return batch_refuse(p, s->dup_line, s->dup_col, tf->name, "the field appears twice");
         if (tf->list) {
             if (s->tok != JSON_ARRAY)
-                return refuse(p, s->line, s->col, tf->name, "must be a list ([…]), found %s",
+                return batch_refuse(p, s->line, s->col, tf->name, "must be a list ([…]), found %s",
                               json_tok_name(s->tok));
             arrays[i - 6] = true;
             continue;
@@ -751,10 +718,10 @@ static int pass1(struct parser *p)
         if (s->tok == JSON_NULL && strcmp(tf->name, "source") == 0)
             continue;
         if (s->tok != JSON_STRING)
-            return refuse(p, s->line, s->col, tf->name, "must be text in quotes, found %s",
+            return batch_refuse(p, s->line, s->col, tf->name, "must be text in quotes, found %s",
                           json_tok_name(s->tok));
         if (s->too_long)
-            return refuse(p, s->line, s->col, tf->name, "longer than %zu bytes",
+            return batch_refuse(p, s->line, s->col, tf->name, "longer than %zu bytes",
                           sizeof s->text - 1);
         for (int k = 0; k < T_N_SCALARS; k++)
             if (strcmp(top_scalars[k], tf->name) == 0) {
@@ -766,13 +733,13 @@ static int pass1(struct parser *p)
     }
 
     if (!v[T_FORMAT].present)
-        return refuse(p, 1, 1, NULL, "the required field \"format\" is missing");
+        return batch_refuse(p, 1, 1, NULL, "the required field \"format\" is missing");
     const char *fmt = v[T_FORMAT].text;
     if (p->h.kind == BATCH_SCHEDULE) {
         if ((rc = check_top_size(p, BATCH_SCHEDULE_MAX_BYTES, "schedule")))
             return rc;
     } else if (p->h.kind != BATCH_JOBS) {
-        return refuse(p, v[T_FORMAT].line, v[T_FORMAT].col, "format",
+        return batch_refuse(p, v[T_FORMAT].line, v[T_FORMAT].col, "format",
                       "\"%.60s\" is not a batch this kiosk reads "
                       "(skranke.jobs/1, skranke.schedule/1 or skranke.schedule/2)",
                       fmt);
@@ -783,32 +750,32 @@ static int pass1(struct parser *p)
     size_t n_need = p->h.kind == BATCH_JOBS ? 2 : 4;
     for (size_t i = 0; i < n_need; i++)
         if (!v[need[i]].present)
-            return refuse(p, 1, 1, NULL, "the required field \"%s\" is missing",
+            return batch_refuse(p, 1, 1, NULL, "the required field \"%s\" is missing",
                           top_scalars[need[i]]);
     if (p->h.kind == BATCH_JOBS && !arrays[0])
-        return refuse(p, 1, 1, NULL, "the required field \"jobs\" is missing");
+        return batch_refuse(p, 1, 1, NULL, "the required field \"jobs\" is missing");
 
     for (int k = T_BATCH_ID; k < T_N_SCALARS; k++) {
         const char *bad = v[k].present ? forbidden_text(v[k].text, p->h.kind) : NULL;
         if (bad)
-            return refuse(p, v[k].line, v[k].col, top_scalars[k], "%s", bad);
+            return batch_refuse(p, v[k].line, v[k].col, top_scalars[k], "%s", bad);
     }
     const struct top_val *b = &v[T_BATCH_ID];
     if (!b->text[0] || strlen(b->text) >= sizeof p->h.batch_id || has_control(b->text, false))
-        return refuse(p, b->line, b->col, "batch_id",
+        return batch_refuse(p, b->line, b->col, "batch_id",
                       "must be 1 to 128 bytes without control characters");
     strcpy(p->h.batch_id, b->text);
     const struct top_val *g = &v[T_GENERATED_AT];
     p->h.generated_line = g->line;
     p->h.generated_col = g->col;
     if (!parse_rfc3339(g->text, &p->h.generated_at))
-        return refuse(p, g->line, g->col, "generated_at",
+        return batch_refuse(p, g->line, g->col, "generated_at",
                       "\"%.60s\" is not an RFC 3339 instant (2026-11-24T05:30:00Z)", g->text);
     if (v[T_SOURCE].present) {
         const struct top_val *s = &v[T_SOURCE];
         size_t n = strlen(s->text);
         if (n >= sizeof p->h.source || has_control(s->text, false) || !utf8_valid(s->text, n))
-            return refuse(p, s->line, s->col, "source",
+            return batch_refuse(p, s->line, s->col, "source",
                           "must be at most %d bytes without control characters",
                           STORE_TEXT_MAX);
         strcpy(p->h.source, s->text);
@@ -819,7 +786,7 @@ static int pass1(struct parser *p)
         if (n == 0 || n > STORE_SITE_MAX ||
             strspn(s->text, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
                 n)
-            return refuse(p, s->line, s->col, "site",
+            return batch_refuse(p, s->line, s->col, "site",
                           "\"%.60s\" is not a site id (letters, digits, '-', '_', '.')",
                           s->text);
         strcpy(p->h.site, s->text);
@@ -829,7 +796,7 @@ static int pass1(struct parser *p)
         p->h.date_col = d->col;
         int y, m, dd;
         if (!parse_date(d->text, &y, &m, &dd))
-            return refuse(p, d->line, d->col, "date", "\"%.40s\" is not a date (YYYY-MM-DD)",
+            return batch_refuse(p, d->line, d->col, "date", "\"%.40s\" is not a date (YYYY-MM-DD)",
                           d->text);
         strcpy(p->h.date, d->text);
     }
@@ -847,25 +814,80 @@ static const struct field_spec job_fields[] = {
     {"summary", false, F_TEXT, 8000}, {"url", false, F_URL, 2000},
     {"language", false, F_LANG, 35},
 };
-enum {
-    J_ID, J_TITLE, J_EMPLOYER, J_CITY, J_CATEGORY, J_POSTCODE, J_HOURS, J_KIND, J_POSTED,
-    J_DEADLINE, J_SUMMARY, J_URL, J_LANGUAGE, J_N
-};
 
-static int parse_job(struct parser *p, uint32_t index, int line, int col)
+/* Single-line texts (title, employer, city, category): runs of white space,
+ * tabs and line breaks become one space, other control characters go, and
+ * the ends are trimmed. Multi-line texts (summary) only lose the control
+ * characters other than line breaks and tabs. In place. */
+static void clean_text(char *s, bool one_line)
 {
-    char path[48];
-    snprintf(path, sizeof path, "jobs[%u]", index);
-    struct field_val v[J_N];
-    int rc = read_object(p, path, line, col, job_fields, J_N, v, NULL, NULL);
-    if (rc)
-        return rc;
-    long first = idset_add(&p->ids, val(p, &v[J_ID]), index);
-    if (first >= 0)
-        return refuse(p, v[J_ID].line, v[J_ID].col, path,
-                      "the id \"%.64s\" is already used by jobs[%ld]", val(p, &v[J_ID]), first);
+    char *w = s;
+    bool space = false;
+    for (const char *q = s; *q; q++) {
+        unsigned char c = (unsigned char)*q;
+        bool ws = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+        if (one_line && ws) {
+            space = true;
+            continue;
+        }
+        if ((c < 0x20 || c == 0x7F) && !ws)
+            continue;
+        if (space && w > s)
+            *w++ = ' ';
+        space = false;
+        *w++ = (char)c;
+    }
+    *w = '\0';
+}
+
+void batch_skip_job(struct parser *p)
+{
+    p->jobs.skipped++;
+    if (!p->first_skip.len)
+        buf_puts(&p->first_skip, p->err->data);
+    if (p->sink->skip)
+        p->sink->skip(p->sink->ctx, p->err->data);
+    buf_clear(p->err);
+}
+
+int batch_take_job(struct parser *p, const char *path, int line, int col, struct field_val *v,
+                   const char *const *names)
+{
+    p->jobs.seen++;
+    for (size_t i = 0; i < J_N; i++) {
+        struct field_spec spec = job_fields[i];
+        if (names)
+            spec.name = names[i];
+        if (!v[i].present) {
+            if (!spec.required)
+                continue;
+            batch_refuse(p, line, col, path, "the required field \"%s\" is missing", spec.name);
+            batch_skip_job(p);
+            return 0;
+        }
+        if (spec.kind == F_LINE || spec.kind == F_TEXT)
+            clean_text(p->arena.data + v[i].off, spec.kind == F_LINE);
+        if (check_field(p, path, &spec, &v[i])) {
+            batch_skip_job(p);
+            return 0;
+        }
+    }
+    long first = idset_add(&p->ids, val(p, &v[J_ID]), (uint32_t)(p->jobs.seen - 1));
+    if (first >= 0) {
+        if (names) /* pages: the index runs over the whole batch */
+            batch_refuse(p, v[J_ID].line, v[J_ID].col, path,
+                         "the %s \"%.64s\" came before (posting %ld of the batch, counting "
+                         "from 0 over all pages); the first is kept",
+                         names[J_ID], val(p, &v[J_ID]), first);
+        else
+            batch_refuse(p, v[J_ID].line, v[J_ID].col, path,
+                         "the id \"%.64s\" is already used by jobs[%ld]; the first is kept",
+                         val(p, &v[J_ID]), first);
+        batch_skip_job(p);
+        return 0;
+    }
     struct job j = {
-        .index = index,
+        .index = (uint32_t)p->jobs.taken++,
         .id = val(p, &v[J_ID]),
         .title = val(p, &v[J_TITLE]),
         .employer = val(p, &v[J_EMPLOYER]),
@@ -886,6 +908,37 @@ static int parse_job(struct parser *p, uint32_t index, int line, int col)
     return p->sink->job ? p->sink->job(p->sink->ctx, &j, p->err) : 0;
 }
 
+int batch_jobs_check_share(struct parser *p)
+{
+    if (p->jobs.skipped * 10 <= p->jobs.seen || !p->jobs.skipped)
+        return 0;
+    char first[600];
+    snprintf(first, sizeof first, "%s", p->first_skip.len ? p->first_skip.data : "");
+    buf_clear(p->err);
+    buf_printf(p->err,
+               "%s; and %zu of the %zu jobs were skipped, more than 10 %% (is it the right "
+               "file?); nothing was changed",
+               first[0] ? first : p->in->name, p->jobs.skipped, p->jobs.seen);
+    return STORE_EINVAL;
+}
+
+static int parse_job(struct parser *p, uint32_t index, int line, int col)
+{
+    char path[48];
+    snprintf(path, sizeof path, "jobs[%u]", index);
+    struct field_val v[J_N];
+    int rc = read_object(p, path, line, col, job_fields, J_N, v, NULL, NULL, false);
+    if (rc == STORE_EINVAL && !json_failed(p->r)) {
+        /* A value of the wrong type, a field twice: this job is skipped. */
+        if (!p->obj_end && !json_skip(p->r, JSON_OBJECT))
+            return batch_syntax(p);
+        batch_skip_job(p);
+        p->jobs.seen++;
+        return 0;
+    }
+    return rc ? rc : batch_take_job(p, path, line, col, v, NULL);
+}
+
 static const struct field_spec appointment_fields[] = {
     {"code", true, F_CODE, 6},       {"time", true, F_TIME, 0},
     {"unit", false, F_LINE, 100, true}, {"place", false, F_LINE, 100, true},
@@ -903,12 +956,12 @@ static int parse_appointment(struct parser *p, uint32_t index, int line, int col
     char path[48];
     snprintf(path, sizeof path, "appointments[%u]", index);
     struct field_val v[A_N];
-    int rc = read_object(p, path, line, col, appointment_fields, A_N, v, NULL, NULL);
+    int rc = read_object(p, path, line, col, appointment_fields, A_N, v, NULL, NULL, true);
     if (rc)
         return rc;
     long first = idset_add(&p->ids, val(p, &v[A_CODE]), index);
     if (first >= 0)
-        return refuse(p, v[A_CODE].line, v[A_CODE].col, path,
+        return batch_refuse(p, v[A_CODE].line, v[A_CODE].col, path,
                       "the code %s is already used by appointments[%ld]", val(p, &v[A_CODE]),
                       first);
     struct appointment a;
@@ -953,34 +1006,34 @@ static int read_participants(struct parser *p, const char *key, void *vctx)
     snprintf(path, sizeof path, "%s.participants", c->path);
     int kline = json_line(p->r), kcol = json_col(p->r);
     if (c->seen)
-        return refuse(p, kline, kcol, path, "the field appears twice");
+        return batch_refuse(p, kline, kcol, path, "the field appears twice");
     c->seen = true;
     enum json_tok t = json_next(p->r);
     if (t == JSON_NULL)
         return 0;
     if (t != JSON_ARRAY)
-        return refuse(p, json_line(p->r), json_col(p->r), path, "must be a list of codes, found %s",
+        return batch_refuse(p, json_line(p->r), json_col(p->r), path, "must be a list of codes, found %s",
                       json_tok_name(t));
     while ((t = json_next(p->r)) != JSON_ARRAY_END) {
         char ipath[96];
         snprintf(ipath, sizeof ipath, "%s[%zu]", path, c->n);
         if (t == JSON_ERROR)
-            return syntax(p);
+            return batch_syntax(p);
         if (t != JSON_STRING)
-            return refuse(p, json_line(p->r), json_col(p->r), ipath,
+            return batch_refuse(p, json_line(p->r), json_col(p->r), ipath,
                           "must be a code in quotes, found %s", json_tok_name(t));
         if (c->n == STORE_PARTICIPANTS_MAX)
-            return refuse(p, json_line(p->r), json_col(p->r), path, "more than %d participants",
+            return batch_refuse(p, json_line(p->r), json_col(p->r), path, "more than %d participants",
                           STORE_PARTICIPANTS_MAX);
         const char *s = json_text(p->r, NULL);
         if (strlen(s) != 6)
-            return refuse(p, json_line(p->r), json_col(p->r), ipath,
+            return batch_refuse(p, json_line(p->r), json_col(p->r), ipath,
                           "\"%.40s\" is not a participant code (6 characters)", s);
         char *dst = c->codes[c->n];
         for (int i = 0; i < 6; i++) {
             char ch = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 32) : s[i];
             if (!strchr(CODE_ALPHABET, ch) || !ch)
-                return refuse(p, json_line(p->r), json_col(p->r), ipath,
+                return batch_refuse(p, json_line(p->r), json_col(p->r), ipath,
                               "\"%.40s\" has a character not used in codes (only %s)", s,
                               CODE_ALPHABET);
             dst[i] = ch;
@@ -997,31 +1050,31 @@ static int parse_session(struct parser *p, uint32_t index, int line, int col)
     snprintf(path, sizeof path, "sessions[%u]", index);
     struct field_val v[S_N];
     struct participants parts = {xmalloc(STORE_PARTICIPANTS_MAX * 7), 0, false, path};
-    int rc = read_object(p, path, line, col, session_fields, S_N, v, read_participants, &parts);
+    int rc = read_object(p, path, line, col, session_fields, S_N, v, read_participants, &parts, true);
     if (rc)
         goto out;
     const char *id = val(p, &v[S_ID]);
     if (strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
         strlen(id)) {
-        rc = refuse(p, v[S_ID].line, v[S_ID].col, path,
+        rc = batch_refuse(p, v[S_ID].line, v[S_ID].col, path,
                     "the id \"%.64s\" may hold only letters, digits, '-', '_' and '.'", id);
         goto out;
     }
     long first = idset_add(&p->ids2, id, index);
     if (first >= 0) {
-        rc = refuse(p, v[S_ID].line, v[S_ID].col, path,
+        rc = batch_refuse(p, v[S_ID].line, v[S_ID].col, path,
                     "the id \"%.64s\" is already used by sessions[%ld]", id, first);
         goto out;
     }
     if (v[S_END].present && strcmp(val(p, &v[S_END]), val(p, &v[S_START])) <= 0) {
-        rc = refuse(p, v[S_END].line, v[S_END].col, path, "ends (%s) before it starts (%s)",
+        rc = batch_refuse(p, v[S_END].line, v[S_END].col, path, "ends (%s) before it starts (%s)",
                     val(p, &v[S_END]), val(p, &v[S_START]));
         goto out;
     }
     qsort(parts.codes, parts.n, 7, cmp_code);
     for (size_t i = 1; i < parts.n; i++)
         if (memcmp(parts.codes[i - 1], parts.codes[i], 7) == 0) {
-            rc = refuse(p, line, col, path, "the participant %s is listed twice",
+            rc = batch_refuse(p, line, col, path, "the participant %s is listed twice",
                         parts.codes[i]);
             goto out;
         }
@@ -1055,12 +1108,12 @@ static int parse_array(struct parser *p, const char *name, size_t max,
         char path[48];
         snprintf(path, sizeof path, "%s[%u]", name, index);
         if (t == JSON_ERROR)
-            return syntax(p);
+            return batch_syntax(p);
         if (t != JSON_OBJECT)
-            return refuse(p, json_line(p->r), json_col(p->r), path,
+            return batch_refuse(p, json_line(p->r), json_col(p->r), path,
                           "must be an object ({…}), found %s", json_tok_name(t));
         if (index >= max)
-            return refuse(p, json_line(p->r), json_col(p->r), name, "more than %zu entries",
+            return batch_refuse(p, json_line(p->r), json_col(p->r), name, "more than %zu entries",
                           max);
         int rc = each(p, index, json_line(p->r), json_col(p->r));
         if (rc)
@@ -1071,7 +1124,7 @@ static int parse_array(struct parser *p, const char *name, size_t max,
 
 static int pass2(struct parser *p)
 {
-    open_reader(p);
+    batch_open_reader(p);
     json_next(p->r); /* the top-level '{', checked in pass 1 */
     int rc = p->sink->begin ? p->sink->begin(p->sink->ctx, &p->h, p->err) : 0;
     if (rc)
@@ -1088,32 +1141,52 @@ static int pass2(struct parser *p)
         else if (p->h.kind == BATCH_SCHEDULE && strcmp(key, "sessions") == 0)
             rc = parse_array(p, "sessions", BATCH_SESSIONS_MAX, parse_session);
         else if (!json_skip(p->r, t))
-            rc = syntax(p);
+            rc = batch_syntax(p);
         if (rc)
             return rc;
     }
     if (t != JSON_OBJECT_END)
-        return syntax(p);
+        return batch_syntax(p);
+    if ((rc = batch_jobs_check_share(p)))
+        return rc;
     return p->sink->end ? p->sink->end(p->sink->ctx, p->err) : 0;
+}
+
+void batch_parser_init(struct parser *p, const struct batch_input *in,
+                       const struct batch_sink *sink, struct buf *err)
+{
+    memset(p, 0, sizeof *p);
+    p->in = in;
+    p->sink = sink;
+    p->err = err;
+    buf_init(&p->arena);
+    buf_init(&p->first_skip);
+    idset_init(&p->ids);
+    idset_init(&p->ids2);
+    buf_clear(err);
+}
+
+void batch_parser_free(struct parser *p)
+{
+    json_reader_destroy(p->r);
+    p->r = NULL;
+    buf_free(&p->arena);
+    buf_free(&p->first_skip);
+    idset_free(&p->ids);
+    idset_free(&p->ids2);
 }
 
 int batch_parse(const struct batch_input *in, const struct batch_sink *sink, struct buf *err)
 {
-    struct parser p = {.in = in, .sink = sink, .err = err};
-    buf_init(&p.arena);
-    idset_init(&p.ids);
-    idset_init(&p.ids2);
-    buf_clear(err);
+    struct parser p;
+    batch_parser_init(&p, in, sink, err);
     int rc = pass1(&p);
     if (!rc && in->f && ferror(in->f))
-        rc = refuse(&p, 0, 0, NULL, "could not be read");
+        rc = batch_refuse(&p, 0, 0, NULL, "could not be read");
     if (!rc)
         rc = pass2(&p);
     if (!rc && in->f && ferror(in->f))
-        rc = refuse(&p, 0, 0, NULL, "could not be read");
-    json_reader_destroy(p.r);
-    buf_free(&p.arena);
-    idset_free(&p.ids);
-    idset_free(&p.ids2);
+        rc = batch_refuse(&p, 0, 0, NULL, "could not be read");
+    batch_parser_free(&p);
     return rc;
 }

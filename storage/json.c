@@ -471,6 +471,11 @@ int json_col(const struct json_reader *r)
     return r->tok_col;
 }
 
+bool json_failed(const struct json_reader *r)
+{
+    return r->sticky == JSON_ERROR;
+}
+
 const char *json_error(const struct json_reader *r)
 {
     return r->err;

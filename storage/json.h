@@ -57,6 +57,8 @@ const char *json_text(const struct json_reader *r, size_t *len);
 /* Where the last token started (or, after JSON_ERROR, where the error is). */
 int json_line(const struct json_reader *r);
 int json_col(const struct json_reader *r);
+/* Whether the reader stopped at a syntax error (json_next gave JSON_ERROR). */
+bool json_failed(const struct json_reader *r);
 /* Why the last JSON_ERROR happened, in plain words. */
 const char *json_error(const struct json_reader *r);
 /* Call after a token that starts a value: skips the rest of that value

@@ -349,24 +349,27 @@ bool rec_decode_export(const void *data, size_t len, struct export_log *e)
 
 void rec_encode_jobs_info(struct buf *b, const struct jobs_info *i)
 {
-    rec_begin(b, REC_JOBS_INFO, V1);
+    rec_begin(b, REC_JOBS_INFO, V2);
     rec_str(b, i->batch_id);
     rec_str(b, i->source);
     rec_u64(b, (uint64_t)i->generated_at);
     rec_u64(b, (uint64_t)i->imported_at);
     rec_u64(b, (uint64_t)i->count);
+    rec_u64(b, (uint64_t)i->skipped); /* V2 */
 }
 
 bool rec_decode_jobs_info(const void *data, size_t len, struct jobs_info *i)
 {
     struct rec_reader r;
     memset(i, 0, sizeof *i);
-    rec_open(&r, data, len, REC_JOBS_INFO, V1);
+    int v = rec_open_v12(&r, data, len, REC_JOBS_INFO);
     GET_STR(&r, i->batch_id);
     GET_STR(&r, i->source);
     i->generated_at = (time_t)rec_get_u64(&r);
     i->imported_at = (time_t)rec_get_u64(&r);
     i->count = (size_t)rec_get_u64(&r);
+    if (v == V2)
+        i->skipped = (size_t)rec_get_u64(&r);
     return rec_close(&r);
 }
 

@@ -277,6 +277,22 @@ static int run_txn(struct store *s, unsigned flags, bool reserve,
     }
 }
 
+void store_expect(struct store *s, size_t bytes)
+{
+    pthread_rwlock_wrlock(&s->resize_lock);
+    MDB_envinfo info;
+    MDB_stat st;
+    mdb_env_info(s->env, &info);
+    mdb_env_stat(s->env, &st);
+    size_t used = (info.me_last_pgno + 1) * (size_t)st.ms_psize;
+    size_t want = info.me_mapsize;
+    while (want < used + bytes && want * 2 <= s->map_max)
+        want *= 2;
+    if (want > info.me_mapsize && mdb_env_set_mapsize(s->env, want) != 0)
+        LOG("growing the map ahead to %zu bytes failed; the write will grow it", want);
+    pthread_rwlock_unlock(&s->resize_lock);
+}
+
 int store_write(struct store *s, int (*fn)(struct store *, MDB_txn *, void *), void *ctx)
 {
     return run_txn(s, 0, false, fn, ctx);
@@ -678,44 +694,59 @@ static int scan_db(struct store *s, enum store_db db, const void *prefix, size_t
     return store_read(s, scan, &c);
 }
 
+/* The record kinds share one iterator: a record kind is its decoder
+ * (record.c's codec) and the caller's function for the decoded struct. The
+ * casts only change the type of a pointer parameter (struct X * to void *). */
+union any_record {
+    struct response response;
+    struct checkin checkin;
+    struct job job;
+    struct appointment appointment;
+    struct session session;
+    struct schedule_info schedule;
+    struct export_log export;
+};
+
+typedef bool (*decode_fn)(const void *data, size_t len, void *out);
+typedef void (*record_fn)(const void *rec, void *ctx);
+#define DECODER(f) ((decode_fn)(void (*)(void))(f))
+#define HANDLER(f) ((record_fn)(void (*)(void))(f))
+
 struct cb {
-    void (*fn)(void);
+    decode_fn decode;
+    record_fn fn;
     void *ctx;
 };
 
-static int each_response(const MDB_val *k, const MDB_val *v, void *vctx)
+static int each_record(const MDB_val *k, const MDB_val *v, void *vctx)
 {
     (void)k;
     struct cb *c = vctx;
-    struct response r;
-    if (!rec_decode_response(v->mv_data, v->mv_size, &r))
+    union any_record rec;
+    if (!c->decode(v->mv_data, v->mv_size, &rec))
         return STORE_ECORRUPT;
-    ((void (*)(const struct response *, void *))c->fn)(&r, c->ctx);
+    c->fn(&rec, c->ctx);
     return 0;
+}
+
+/* Every record of db under prefix (NULL: all), decoded, to fn. */
+static int scan_records(struct store *s, enum store_db db, const void *prefix, size_t len,
+                        decode_fn decode, record_fn fn, void *ctx)
+{
+    struct cb c = {decode, fn, ctx};
+    return scan_db(s, db, prefix, len, each_record, &c);
 }
 
 int store_foreach_response(struct store *s, void (*fn)(const struct response *, void *),
                            void *ctx)
 {
-    struct cb c = {(void (*)(void))fn, ctx};
-    return scan_db(s, DB_RESPONSES, NULL, 0, each_response, &c);
-}
-
-static int each_checkin(const MDB_val *k, const MDB_val *v, void *vctx)
-{
-    (void)k;
-    struct cb *c = vctx;
-    struct checkin r;
-    if (!rec_decode_checkin(v->mv_data, v->mv_size, &r))
-        return STORE_ECORRUPT;
-    ((void (*)(const struct checkin *, void *))c->fn)(&r, c->ctx);
-    return 0;
+    return scan_records(s, DB_RESPONSES, NULL, 0, DECODER(rec_decode_response), HANDLER(fn),
+                        ctx);
 }
 
 int store_foreach_checkin(struct store *s, void (*fn)(const struct checkin *, void *), void *ctx)
 {
-    struct cb c = {(void (*)(void))fn, ctx};
-    return scan_db(s, DB_CHECKINS, NULL, 0, each_checkin, &c);
+    return scan_records(s, DB_CHECKINS, NULL, 0, DECODER(rec_decode_checkin), HANDLER(fn), ctx);
 }
 
 /* ---- jobs ---- */
@@ -738,19 +769,8 @@ int store_jobs_info(struct store *s, struct jobs_info *out)
     return store_read(s, read_jobs_info, out);
 }
 
-static int each_job(const MDB_val *k, const MDB_val *v, void *vctx)
-{
-    (void)k;
-    struct cb *c = vctx;
-    struct job j;
-    if (!rec_decode_job(v->mv_data, v->mv_size, &j))
-        return STORE_ECORRUPT;
-    ((void (*)(const struct job *, void *))c->fn)(&j, c->ctx);
-    return 0;
-}
-
 struct job_scan {
-    struct cb cb; /* first, so each_job can take it as its context */
+    struct cb cb;
     struct store *s;
     size_t n;
 };
@@ -762,12 +782,12 @@ static int each_job_trimmed(const MDB_val *k, const MDB_val *v, void *vctx)
      * as we move on, so memory holds what the caller keeps, not the file. */
     if (++js->n % 10000 == 0)
         store_trim(js->s);
-    return each_job(k, v, &js->cb);
+    return each_record(k, v, &js->cb);
 }
 
 int store_foreach_job(struct store *s, void (*fn)(const struct job *, void *), void *ctx)
 {
-    struct job_scan js = {{(void (*)(void))fn, ctx}, s, 0};
+    struct job_scan js = {{DECODER(rec_decode_job), HANDLER(fn), ctx}, s, 0};
     int rc = scan_db(s, DB_JOBS, NULL, 0, each_job_trimmed, &js);
     store_trim(s);
     return rc;
@@ -789,13 +809,13 @@ static int get_job(struct store *s, MDB_txn *txn, void *vctx)
         return STORE_ENOTFOUND;
     if (rc)
         return rc;
-    return each_job(&k, &v, &c->cb);
+    return each_record(&k, &v, &c->cb);
 }
 
 int store_get_job(struct store *s, uint32_t index, void (*fn)(const struct job *, void *),
                   void *ctx)
 {
-    struct get_job_ctx c = {index, {(void (*)(void))fn, ctx}};
+    struct get_job_ctx c = {index, {DECODER(rec_decode_job), HANDLER(fn), ctx}};
     return store_read(s, get_job, &c);
 }
 
@@ -811,68 +831,37 @@ static void schedule_prefix(struct buf *b, const char *site, const char *date)
     }
 }
 
-static int each_appointment(const MDB_val *k, const MDB_val *v, void *vctx)
+/* The records of one site and day (or all), decoded, to fn. */
+static int scan_schedule(struct store *s, enum store_db db, const char *site, const char *date,
+                         decode_fn decode, record_fn fn, void *ctx)
 {
-    (void)k;
-    struct cb *c = vctx;
-    struct appointment a;
-    if (!rec_decode_appointment(v->mv_data, v->mv_size, &a))
-        return STORE_ECORRUPT;
-    ((void (*)(const struct appointment *, void *))c->fn)(&a, c->ctx);
-    return 0;
+    struct buf p;
+    buf_init(&p);
+    schedule_prefix(&p, site, date);
+    int rc = scan_records(s, db, p.data, p.len, decode, fn, ctx);
+    buf_free(&p);
+    return rc;
 }
 
 int store_foreach_appointment(struct store *s, const char *site, const char *date,
                               void (*fn)(const struct appointment *, void *), void *ctx)
 {
-    struct cb c = {(void (*)(void))fn, ctx};
-    struct buf p;
-    buf_init(&p);
-    schedule_prefix(&p, site, date);
-    int rc = scan_db(s, DB_APPOINTMENTS, p.data, p.len, each_appointment, &c);
-    buf_free(&p);
-    return rc;
-}
-
-static int each_session(const MDB_val *k, const MDB_val *v, void *vctx)
-{
-    (void)k;
-    struct cb *c = vctx;
-    struct session x;
-    if (!rec_decode_session(v->mv_data, v->mv_size, &x))
-        return STORE_ECORRUPT;
-    ((void (*)(const struct session *, void *))c->fn)(&x, c->ctx);
-    return 0;
+    return scan_schedule(s, DB_APPOINTMENTS, site, date, DECODER(rec_decode_appointment),
+                         HANDLER(fn), ctx);
 }
 
 int store_foreach_session(struct store *s, const char *site, const char *date,
                           void (*fn)(const struct session *, void *), void *ctx)
 {
-    struct cb c = {(void (*)(void))fn, ctx};
-    struct buf p;
-    buf_init(&p);
-    schedule_prefix(&p, site, date);
-    int rc = scan_db(s, DB_SESSIONS, p.data, p.len, each_session, &c);
-    buf_free(&p);
-    return rc;
-}
-
-static int each_schedule(const MDB_val *k, const MDB_val *v, void *vctx)
-{
-    (void)k;
-    struct cb *c = vctx;
-    struct schedule_info i;
-    if (!rec_decode_schedule_info(v->mv_data, v->mv_size, &i))
-        return STORE_ECORRUPT;
-    ((void (*)(const struct schedule_info *, void *))c->fn)(&i, c->ctx);
-    return 0;
+    return scan_schedule(s, DB_SESSIONS, site, date, DECODER(rec_decode_session), HANDLER(fn),
+                         ctx);
 }
 
 int store_foreach_schedule(struct store *s, void (*fn)(const struct schedule_info *, void *),
                            void *ctx)
 {
-    struct cb c = {(void (*)(void))fn, ctx};
-    return scan_db(s, DB_META, "sched", 6, each_schedule, &c);
+    return scan_records(s, DB_META, "sched", 6, DECODER(rec_decode_schedule_info), HANDLER(fn),
+                        ctx);
 }
 
 struct find_ctx {
@@ -956,22 +945,10 @@ int store_put_member(struct store *s, MDB_txn *txn, uint32_t seq, char tag,
     return mdb_put(txn, s->dbi[DB_BATCHES], &k, &v, 0);
 }
 
-static int each_export(const MDB_val *k, const MDB_val *v, void *vctx)
-{
-    (void)k;
-    struct cb *c = vctx;
-    struct export_log e;
-    if (!rec_decode_export(v->mv_data, v->mv_size, &e))
-        return STORE_ECORRUPT;
-    ((void (*)(const struct export_log *, void *))c->fn)(&e, c->ctx);
-    return 0;
-}
-
 int store_foreach_export(struct store *s, void (*fn)(const struct export_log *, void *),
                          void *ctx)
 {
-    struct cb c = {(void (*)(void))fn, ctx};
-    return scan_db(s, DB_EXPORTS, NULL, 0, each_export, &c);
+    return scan_records(s, DB_EXPORTS, NULL, 0, DECODER(rec_decode_export), HANDLER(fn), ctx);
 }
 
 static void find_export(const struct export_log *e, void *ctx)

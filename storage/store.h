@@ -69,6 +69,11 @@ struct store_options {
 int store_open(struct store **out, const char *dir, const struct store_options *opts);
 void store_close(struct store *s);
 
+/* Grows the map ahead of one write of about `bytes` (an import of a file
+ * that size), within the ceiling: a write that does not fit runs again
+ * from its start after each doubling, which costs time and memory. */
+void store_expect(struct store *s, size_t bytes);
+
 /* Lets the kernel drop the store's file pages from this process's memory
  * (they stay in the page cache and come back on the next read). The map is
  * read-only to this process, so this loses nothing; it keeps RSS to what the
@@ -165,6 +170,7 @@ struct jobs_info {
     time_t generated_at; /* 0 when no batch was ever imported */
     time_t imported_at;
     size_t count;
+    size_t skipped; /* jobs of the batch skipped for breaking a rule */
 };
 
 int store_jobs_info(struct store *s, struct jobs_info *out);

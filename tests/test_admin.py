@@ -577,6 +577,65 @@ class T2Refusals(unittest.TestCase):
         self.assertEqual((got["id"], got["summary"]), (jid, summary))
 
 
+class T2Messy(unittest.TestCase):
+    """README "Messy is not invalid": bad jobs are skipped and reported, the rest come in."""
+
+    def test_jobnet_pages_one_snapshot_with_report(self):
+        data = store_copy()
+        pages = [os.path.join(DATA, "jobnet-page%d.json" % i) for i in (1, 2)]
+        r = admin(data, "import", *pages)
+        self.assertEqual(r.rc, 0, str(r))
+        self.assertIn("jobnet-page1.json: 49 job indlæst, 3 sprunget over", r.out)
+        skipped = r.err.splitlines()
+        self.assertEqual(len(skipped), 3, r.err)
+        self.assertTrue(skipped[0].startswith(pages[1] + ":39:10: JobPositionPostings[0]: "
+                                              'the ID "5380500" came before'), skipped[0])
+        self.assertRegex(skipped[1], re.escape(pages[1]) +
+                         r":\d+:\d+: JobPositionPostings\[14\]\.Title: must not be empty")
+        self.assertRegex(skipped[2], r"JobPositionPostings\[21\]\.Url: must start with https://")
+        jobs = list_json(data, "jobs")
+        self.assertEqual(len(jobs), 49)
+        self.assertEqual(len({j["id"] for j in jobs}), 49)
+        st = json.loads(admin(data, "status", "--json").out)["jobs"]
+        self.assertEqual((st["count"], st["skipped"]), (49, 3))
+        self.assertIn("3 skipped at import", admin(data, "status").out)
+
+    def test_a_page_alone_is_its_own_snapshot(self):
+        data = store_copy()
+        r = admin(data, "import", os.path.join(DATA, "jobnet-page1.json"))
+        self.assertEqual(r.rc, 0, str(r))
+        self.assertIn("26 job indlæst, 0 sprunget over", r.out)
+        self.assertEqual(r.err, "")
+
+    def test_messy_titles_cleaned_one_bad_job_skipped(self):
+        d = tmpdir("messy")
+        data = store_copy()
+        jobs = [make_bad.job(i % 3, id="M-%d" % i) for i in range(12)]
+        jobs[4]["title"] = "Lager-\n medarbejder\t\tnat\u0007"
+        jobs[7]["url"] = "ftp://example.org/x"
+        path = write(os.path.join(d, "messy.json"), make_bad.jobs_doc(jobs))
+        r = admin(data, "import", path)
+        self.assertEqual(r.rc, 0, str(r))
+        self.assertIn("11 job indlæst, 1 sprunget over", r.out)
+        self.assertRegex(r.err, re.escape(path) + r":\d+:\d+: jobs\[7\]\.url: must start")
+        got = {j["id"]: j for j in list_json(data, "jobs")}
+        self.assertEqual(got["M-4"]["title"], "Lager- medarbejder nat")
+        self.assertNotIn("M-7", got)
+
+    def test_over_ten_percent_refuses_the_batch(self):
+        d = tmpdir("tenpct")
+        data = store_copy()
+        before = snapshot(data)
+        jobs = [make_bad.job(i % 3, id="T-%d" % i) for i in range(10)]
+        jobs[2]["title"] = ""
+        jobs[5]["id"] = "T-1"
+        path = write(os.path.join(d, "tenpct.json"), make_bad.jobs_doc(jobs))
+        r = admin(data, "import", path)
+        self.assertEqual(r.rc, 2, str(r))
+        self.assertIn("2 of the 10 jobs were skipped, more than 10 %", r.err)
+        self.assertEqual(snapshot(data), before, "nothing changed")
+
+
 class T2Accepts(unittest.TestCase):
     def test_unknown_fields_are_ignored(self):
         d = tmpdir("fwd")

@@ -78,6 +78,29 @@ check(z.stdout.strip() == "https://example.org/job/S-1003",
 shutil.rmtree(d2)
 shutil.rmtree(d)
 
+# 4b. A Jobnet search (two pages) imported as it is shows like any job:
+#     title, employer, city, deadline, the presentation as plain text, and a
+#     QR code of the ad's share link.
+d, data = new_store()
+r = admin(data, "import", *[os.path.join(SOURCE, "tests", "data", "jobnet-page%d.json" % i)
+                            for i in (1, 2)])
+check(r.returncode == 0, "Jobnet import: %s" % r.stderr)
+d2 = tempfile.mkdtemp()
+r = kiosk(data, "tap home.jobs\ntap jobs.search\ntype solsikken\nexpect-text 1 job\n"
+          "tap jobs.search.close\ntap jobs.item.1\nexpect jobs.detail\nexpect jobs.detail.qr\n"
+          "expect-text Social- og sundhedsassistent til plejecenter\n"
+          "expect-text Slagelse Kommune, Ældreplejen\nexpect-text Slagelse\n"
+          "expect-text Frist 15.12.2026\nexpect-text fagligt stærkt team på Plejecenter\n"
+          "expect-text • Fast arbejdstid – 32 timer\nexpect-no-text <strong>\n"
+          "expect-no-text &aring;\nshot jobnet\n", shots=d2, window="1920x1080")
+check(r.returncode == 0, "Jobnet ad in the kiosk: %s" % r.stderr)
+z = subprocess.run(["zbarimg", "-q", "--raw", os.path.join(d2, "jobnet.png")],
+                   capture_output=True, text=True)
+check(z.stdout.strip() == "https://job.jobnet.dk/CV/FindWork/Details/5374939?share=1",
+      "the QR code decodes to the share link: %r %s" % (z.stdout, z.stderr))
+shutil.rmtree(d2)
+shutil.rmtree(d)
+
 # 5. No URL: no QR, and a line saying to ask at the desk. Ads in any
 #    language and length, right-to-left included, shown as they are.
 long_summary = "Lang tekst. " * 500

@@ -10,6 +10,7 @@ Run by ctest as: test_staff.py BUILD_DIR SOURCE_DIR
 """
 import os
 import shutil
+import sys
 import subprocess
 import time
 
@@ -68,7 +69,7 @@ check(r.returncode == 0, "older batch refused with a warning: %s" % r.stderr)
 status = admin(data, "status", "--json").stdout
 check('"older-' not in status, "nothing changed before the second tap: %s" % status)
 r = kiosk(data, ENTER + pin("4711") + "tap staff.import\ntap staff.import.anyway\n"
-          "expect staff.result\nexpect-text older.json – 12 job (ældre pakke, importeret alligevel)\n"
+          "expect staff.result\nexpect-text older.json – 12 job indlæst (ældre pakke, importeret alligevel)\n"
           "expect-gone staff.import.anyway\n")
 check(r.returncode == 0, "older batch taken on the second tap: %s" % r.stderr)
 status = admin(data, "status", "--json").stdout
@@ -170,6 +171,28 @@ check(got == {"units": "Kontanthjælp", "errands": "Ledighed,Sygedagpenge,Andet,
 r = kiosk(data, ENTER + pin("4711") + "wait 119000\nexpect staff.import\nwait 2000\n"
           "expect home.survey\nexpect-gone staff.import\n")
 check(r.returncode == 0, "staff idle exit: %s" % r.stderr)
+shutil.rmtree(d)
+
+# 7b. Two pages of a Jobnet search on the stick are one batch: the good
+#     postings come in, the bad ones are counted and the first is named.
+d, data, root, inbox = staff_store()
+for name in os.listdir(inbox):
+    os.unlink(os.path.join(inbox, name))
+for name in ("jobnet-page1.json", "jobnet-page2.json"):
+    shutil.copy(os.path.join(SOURCE, "tests", "data", name), inbox)
+r = kiosk(data, ENTER + pin("4711") + "tap staff.import\nexpect staff.result\n"
+          "expect-text Hentet: jobnet-page1.json – 49 job indlæst, 3 sprunget over: "
+          "jobnet-page2.json:39:10: JobPositionPostings[0]\n")
+check(r.returncode == 0, "Jobnet pages from the stick: %s" % r.stderr)
+check(len(listing(data, "jobs") or []) == 49, "the postings came in as one batch")
+# Counts from a thousand up have their thousands apart ("1 200", no-break space).
+for name in os.listdir(inbox):
+    os.unlink(os.path.join(inbox, name))
+subprocess.run([sys.executable, os.path.join(SOURCE, "scripts", "gen-jobs"), "1200", "--jobnet",
+                "--out", os.path.join(inbox, "jobnet.json")], check=True)
+r = kiosk(data, ENTER + pin("4711") + "tap staff.import\nexpect staff.result\n"
+          "expect-text Hentet: jobnet.json – 1\u00a0200 job indlæst\n")
+check(r.returncode == 0, "a thousand and more: %s" % r.stderr)
 shutil.rmtree(d)
 
 # 8. A hostile stick: links out, a fifo, odd names, a huge sparse file,

@@ -174,9 +174,48 @@ static int cmd_init(int argc, char **argv)
 
 /* ---- import ---- */
 
+/* Imports paths[0..n) as one batch (n > 1: the pages of a Jobnet search);
+ * prints what was imported and each skipped job. Returns the exit status. */
+static int import_batch(struct store *s, const char *const *paths, size_t n,
+                        const struct batch_import_opts *opts)
+{
+    struct buf err;
+    buf_init(&err);
+    buf_clear(opts->skips);
+    struct import_result res;
+    int rc = batch_import_files(s, paths, n, opts, &res, &err);
+    if (rc) {
+        complain("%s", err.data);
+        buf_free(&err);
+        return exit_for(rc);
+    }
+    buf_free(&err);
+    if (res.older)
+        complain("%s: warning: this batch is older than the one that was loaded; it "
+                 "replaced it because of --accept-older",
+                 paths[0]);
+    if (opts->skips->len)
+        fputs(opts->skips->data, stderr); /* one line per skipped job */
+    if (res.header.kind == BATCH_JOBS) {
+        printf("%s: %zu job indlæst, %zu sprunget over (%s, batch %s)\n", paths[0], res.jobs,
+               res.skipped, res.kind->name, res.header.batch_id);
+        for (size_t i = 1; i < n; i++)
+            printf("%s: read as page %zu of that batch\n", paths[i], i + 1);
+    } else {
+        printf("%s: schedule for %s on %s imported: %zu appointments, %zu sessions "
+               "(batch %s)\n",
+               paths[0], res.header.site, res.header.date, res.appointments, res.sessions,
+               res.header.batch_id);
+    }
+    return 0;
+}
+
 static int cmd_import(int argc, char **argv)
 {
-    struct batch_import_opts opts = {.accept_older = take_flag(&argc, argv, "--accept-older")};
+    struct buf skips;
+    buf_init(&skips);
+    struct batch_import_opts opts = {.accept_older = take_flag(&argc, argv, "--accept-older"),
+                                     .skips = &skips};
     if (argc < 2 || !no_more_options(argc, argv)) {
         complain("usage: import [--accept-older] FILE...");
         return EXIT_REFUSED;
@@ -184,34 +223,28 @@ static int cmd_import(int argc, char **argv)
     struct store *s = open_store();
     if (!s)
         return 1;
-    struct buf err;
-    buf_init(&err);
+    /* Files of a kind that comes in pages (Jobnet) form one batch, imported
+     * where the first of them stands; every other file is a batch alone. */
+    const char **pages = xcalloc((size_t)argc, sizeof *pages);
+    size_t n_pages = 0;
+    bool *paged = xcalloc((size_t)argc, sizeof *paged);
+    for (int i = 1; i < argc; i++) {
+        const struct batch_kind_def *k = batch_recognise_file(argv[i]);
+        if ((paged[i] = k && k->pages))
+            pages[n_pages++] = argv[i];
+    }
     int worst = 0;
     for (int i = 1; i < argc; i++) {
-        struct import_result res;
-        int rc = batch_import_file_opts(s, argv[i], &opts, &res, &err);
-        if (rc) {
-            complain("%s", err.data);
-            int code = exit_for(rc);
-            if (worst != 1)
-                worst = code;
+        if (paged[i] && argv[i] != pages[0])
             continue;
-        }
-        if (res.older)
-            complain("%s: warning: this batch is older than the one that was loaded; it "
-                     "replaced it because of --accept-older",
-                     argv[i]);
-        if (res.header.kind == BATCH_JOBS) {
-            printf("%s: %zu job openings imported (batch %s)\n", argv[i], res.jobs,
-                   res.header.batch_id);
-        } else {
-            printf("%s: schedule for %s on %s imported: %zu appointments, %zu sessions "
-                   "(batch %s)\n",
-                   argv[i], res.header.site, res.header.date, res.appointments, res.sessions,
-                   res.header.batch_id);
-        }
+        int code = paged[i] ? import_batch(s, pages, n_pages, &opts)
+                            : import_batch(s, (const char *const *)&argv[i], 1, &opts);
+        if (code && worst != 1)
+            worst = code;
     }
-    buf_free(&err);
+    free(pages);
+    free(paged);
+    buf_free(&skips);
     store_close(s);
     return worst;
 }
@@ -477,6 +510,7 @@ static int cmd_status(int argc, char **argv)
         print_time(&b, ji.generated_at, true);
         buf_puts(&b, ",\"imported_at\":");
         print_time(&b, ji.imported_at, true);
+        buf_printf(&b, ",\"skipped\":%zu", ji.skipped);
         buf_puts(&b, "},\"schedules\":[");
         rc = store_foreach_schedule(s, status_schedule, &sl);
         buf_puts(&b, "],\"last_export\":");
@@ -502,7 +536,7 @@ static int cmd_status(int argc, char **argv)
         if (ji.generated_at) {
             buf_printf(&b, " (batch %s, generated ", ji.batch_id);
             print_time(&b, ji.generated_at, false);
-            buf_puts(&b, ")");
+            buf_printf(&b, "; %zu skipped at import)", ji.skipped);
         } else {
             buf_puts(&b, " (none imported yet)");
         }
@@ -510,6 +544,10 @@ static int cmd_status(int argc, char **argv)
         rc = store_foreach_schedule(s, status_schedule, &sl);
         if (!sl.n)
             buf_puts(&b, "schedule:           none imported\n");
+        buf_puts(&b, "batches read:       ");
+        for (size_t i = 0; i < batch_kinds_n; i++)
+            buf_printf(&b, "%s%s", i ? "; " : "", batch_kinds[i]->name);
+        buf_puts(&b, "\n");
         buf_puts(&b, "last export:        ");
         if (st.last_export.seq) {
             buf_printf(&b, "batch %06u at ", st.last_export.seq);

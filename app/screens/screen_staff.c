@@ -323,6 +323,20 @@ static void add_result(bool ok, const char *text)
     }
 }
 
+/* n with its thousands apart, as staff read it: "1 998" (a no-break space). */
+static const char *grouped(size_t n, char out[40])
+{
+    char digits[24];
+    int len = snprintf(digits, sizeof digits, "%zu", n), o = 0;
+    for (int i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0)
+            o += snprintf(out + o, 40 - (size_t)o, "\u00A0");
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
+    return out;
+}
+
 /* Whether path is one of the older files staff chose to import anyway. */
 static bool chosen_older(const char *path)
 {
@@ -346,8 +360,28 @@ static int work(void *arg)
         SDL_AtomicSet(&st.total, (int)n);
         if (!n)
             add_result(false, D("staff.import.none"));
+        /* The pages of a Jobnet search on the stick form one batch,
+         * imported where the first of them stands. */
+        static const char *pages[USB_FILES_MAX];
+        size_t n_pages = 0;
+        for (size_t i = 0; i < n; i++) {
+            const struct batch_kind_def *k =
+                files[i].ok ? batch_recognise_file(files[i].path) : NULL;
+            if (k && k->pages)
+                pages[n_pages++] = files[i].path;
+        }
+        struct buf skips;
+        buf_init(&skips);
+        opts.skips = &skips;
         for (size_t i = 0; i < n; i++) {
             buf_clear(&line);
+            bool paged = false;
+            for (size_t k = 0; k < n_pages; k++)
+                paged = paged || pages[k] == files[i].path;
+            if (paged && pages[0] != files[i].path) {
+                SDL_AtomicSet(&st.done_count, (int)i + 1);
+                continue;
+            }
             if (!files[i].ok) {
                 buf_printf(&line, "%s: %s – %s", D("staff.import.refused"), files[i].name,
                            files[i].why);
@@ -356,7 +390,8 @@ static int work(void *arg)
                 if (st.accept_older && !chosen_older(files[i].path))
                     continue;
                 struct import_result res;
-                int rc = batch_import_file_opts(st.store, files[i].path, &opts, &res, &err);
+                int rc = paged ? batch_import_files(st.store, pages, n_pages, &opts, &res, &err)
+                               : batch_import_file_opts(st.store, files[i].path, &opts, &res, &err);
                 if (rc && res.older && !st.accept_older && n_older < 8) {
                     snprintf(st.older[n_older++], sizeof st.older[0], "%s", files[i].path);
                     buf_printf(&line, "%s: %s – %s", D("staff.import.refused"), files[i].name,
@@ -370,8 +405,17 @@ static int work(void *arg)
                     buf_printf(&line, "%s: %s%s", D("staff.import.refused"),
                                at_path ? files[i].name : "", err.data + (at_path ? pl : 0));
                 } else if (res.header.kind == BATCH_JOBS) {
-                    buf_printf(&line, "%s: %s – %zu job", D("staff.import.ok"), files[i].name,
-                               res.jobs);
+                    char n_jobs[40], n_skipped[40];
+                    buf_printf(&line, "%s: %s – %s job indlæst", D("staff.import.ok"),
+                               files[i].name, grouped(res.jobs, n_jobs));
+                    /* The first skipped, "fil:linje:kolonne: felt: grund", by the
+                     * file's name on the stick. */
+                    size_t dl = strlen(files[i].path) - strlen(files[i].name);
+                    const char *sk = skips.len ? skips.data : "";
+                    sk += strncmp(sk, files[i].path, dl) ? 0 : dl;
+                    if (res.skipped)
+                        buf_printf(&line, ", %s sprunget over: %.*s",
+                                   grouped(res.skipped, n_skipped), (int)strcspn(sk, "\n"), sk);
                 } else {
                     buf_printf(&line, "%s: %s – program for %s %s: %zu aftaler, %zu hold",
                                D("staff.import.ok"), files[i].name, res.header.site,
@@ -383,6 +427,7 @@ static int work(void *arg)
             }
             SDL_AtomicSet(&st.done_count, (int)i + 1);
         }
+        buf_free(&skips);
         st.n_older = n_older;
     } else {
         char outbox[4096], why[200];

@@ -44,7 +44,7 @@ static void fuzz_fail(const char *fmt, ...)
 struct fuzz_seen {
     int begun, ended;
     enum batch_kind kind;
-    uint32_t jobs, appointments, sessions;
+    uint32_t jobs, appointments, sessions, skipped;
     char **ids; /* job ids, appointment codes, session ids: no two alike */
     size_t n_ids, cap_ids;
 };
@@ -132,6 +132,8 @@ static int sink_begin(void *ctx, const struct batch_header *h, struct buf *err)
     s->begun = 1;
     s->kind = h->kind;
     FUZZ_ASSERT(h->kind == BATCH_JOBS || h->kind == BATCH_SCHEDULE, "kind %d", (int)h->kind);
+    if (!h->generated_at) /* the header comes whole with sink_header (Jobnet) */
+        return 0;
     check_text("batch_id", h->batch_id, 0, 128, true, false);
     FUZZ_ASSERT(h->batch_id[0], "empty batch_id");
     check_text("source", h->source, 0, STORE_TEXT_MAX, false, false);
@@ -228,6 +230,28 @@ static int sink_session(void *ctx, const struct session *x, struct buf *err)
     return 0;
 }
 
+/* A skipped job's report: one line of valid UTF-8 naming the file. */
+static void sink_skip(void *ctx, const char *line)
+{
+    struct fuzz_seen *s = ctx;
+    FUZZ_ASSERT(s->begun && !s->ended, "skip outside begin/end");
+    FUZZ_ASSERT(s->kind == BATCH_JOBS, "a skipped job in a schedule batch");
+    FUZZ_ASSERT(*line && !strchr(line, '\n'), "skip report not one line: %s", line);
+    FUZZ_ASSERT(utf8_valid(line, strlen(line)), "skip report not valid UTF-8: %s", line);
+    FUZZ_ASSERT(strncmp(line, "fuzz.json:", 10) == 0, "skip report without the file: %s", line);
+    s->skipped++;
+}
+
+static int sink_header(void *ctx, const struct batch_header *h, struct buf *err)
+{
+    (void)err;
+    struct fuzz_seen *s = ctx;
+    FUZZ_ASSERT(s->begun && !s->ended, "header outside begin/end");
+    FUZZ_ASSERT(h->generated_at, "a late header without a time");
+    check_text("batch_id", h->batch_id, 0, 128, true, false);
+    return 0;
+}
+
 static int sink_end(void *ctx, struct buf *err)
 {
     (void)err;
@@ -241,11 +265,17 @@ static int sink_end(void *ctx, struct buf *err)
 static int fuzz_parse(const struct batch_input *in, struct fuzz_seen *seen, struct buf *err)
 {
     struct batch_sink sink = {sink_begin, sink_job, sink_appointment, sink_session, sink_end,
-                              seen};
+                              seen, sink_skip, sink_header};
     memset(seen, 0, sizeof *seen);
-    int rc = batch_parse(in, &sink, err);
+    /* Through the table of batch kinds, as the importer goes. */
+    const struct batch_kind_def *kind = batch_recognise(in);
+    FUZZ_ASSERT(kind, "no kind for an input");
+    int rc = kind->parse(in, 1, &sink, err);
     if (rc == 0) {
         FUZZ_ASSERT(seen->begun && seen->ended, "accepted without begin and end");
+        FUZZ_ASSERT(seen->skipped * 10 <= seen->jobs + seen->skipped,
+                    "accepted with %u of %u jobs skipped", seen->skipped,
+                    seen->jobs + seen->skipped);
         FUZZ_ASSERT(err->len == 0, "accepted with a message: %s", err->data);
     } else {
         FUZZ_ASSERT(rc == STORE_EINVAL, "refused with code %d", rc);
@@ -286,7 +316,7 @@ static void fuzz_batch_one(const uint8_t *data, size_t size)
                 "memory says \"%s\", file says \"%s\"", err_mem.data ? err_mem.data : "",
                 err_file.data ? err_file.data : "");
     FUZZ_ASSERT(mem.jobs == file.jobs && mem.appointments == file.appointments &&
-                    mem.sessions == file.sessions,
+                    mem.sessions == file.sessions && mem.skipped == file.skipped,
                 "memory and file saw different records");
     seen_free(&mem);
     seen_free(&file);
