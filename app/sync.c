@@ -62,6 +62,20 @@ static void outcome(struct sync *s, time_t now, const char *text)
     s->sum.last_at = now;
 }
 
+/* Says how an import went (line), counts it, frees err and line. False
+ * when the store failed (not the file): then it is tried again. */
+static bool settle(struct sync *s, time_t now, int rc, struct buf *err, struct buf *line)
+{
+    outcome(s, now, line->data);
+    if (rc == 0)
+        s->sum.imported++;
+    else if (rc == STORE_EINVAL)
+        s->sum.refused++;
+    buf_free(err);
+    buf_free(line);
+    return rc == 0 || rc == STORE_EINVAL;
+}
+
 /* Imports the settled file f and says how it went. False when the store
  * failed (not the file): then it is tried again at the next look. */
 static bool import_one(struct sync *s, struct store *store, const struct usb_file *f, time_t now)
@@ -73,8 +87,8 @@ static bool import_one(struct sync *s, struct store *store, const struct usb_fil
     buf_init(&line);
     int rc = batch_import_file_opts(store, f->path, &opts, &res, &err);
     if (rc == 0 && res.header.kind == BATCH_JOBS) {
-        buf_printf(&line, "imported: %s – %zu jobs (batch %s)", f->name, res.jobs,
-                   res.header.batch_id);
+        buf_printf(&line, "imported: %s – %zu jobs, %zu skipped (batch %s)", f->name, res.jobs,
+                   res.skipped, res.header.batch_id);
     } else if (rc == 0) {
         buf_printf(&line, "imported: %s – schedule for %s %s: %zu appointments, %zu sessions",
                    f->name, res.header.site, res.header.date, res.appointments, res.sessions);
@@ -91,14 +105,7 @@ static bool import_one(struct sync *s, struct store *store, const struct usb_fil
             buf_printf(&line, "refused: %s: %s", f->name, why);
         }
     }
-    outcome(s, now, line.data);
-    if (rc == 0)
-        s->sum.imported++;
-    else if (rc == STORE_EINVAL)
-        s->sum.refused++;
-    buf_free(&err);
-    buf_free(&line);
-    return rc == 0 || rc == STORE_EINVAL;
+    return settle(s, now, rc, &err, &line);
 }
 
 /* The memory file: a line per file done, "SIZE MTIME SIGSIZE SIGMTIME NAME"
@@ -148,6 +155,32 @@ static void memory_save(const struct sync *s)
     }
 }
 
+/* Settled files of a kind whose files form one batch together (Jobnet's
+ * pages): imported as one snapshot, as `skranke-admin import` takes them.
+ * Sets done for each; false when the store failed (tried again). */
+static bool import_pages(struct sync *s, struct store *store, const struct usb_file *files,
+                         const size_t *idx, size_t n, time_t now)
+{
+    const char **paths = xmalloc(n * sizeof *paths);
+    for (size_t i = 0; i < n; i++)
+        paths[i] = files[idx[i]].path;
+    struct batch_import_opts opts = {.now = now};
+    struct import_result res;
+    struct buf err, line;
+    buf_init(&err);
+    buf_init(&line);
+    int rc = batch_import_files(store, paths, n, &opts, &res, &err);
+    if (rc == 0)
+        buf_printf(&line, "imported: %zu page%s (%s …) – %zu jobs, %zu skipped (batch %s)", n,
+                   n == 1 ? "" : "s", files[idx[0]].name, res.jobs, res.skipped,
+                   res.header.batch_id);
+    else
+        buf_printf(&line, "refused: %zu page%s (%s …): %s", n, n == 1 ? "" : "s",
+                   files[idx[0]].name, err.len ? err.data : store_strerror(rc));
+    free(paths);
+    return settle(s, now, rc, &err, &line);
+}
+
 int sync_scan(struct sync *s, struct store *store, const char *dir, time_t now)
 {
     if (!s->loaded)
@@ -172,7 +205,7 @@ int sync_scan(struct sync *s, struct store *store, const char *dir, time_t now)
     struct sync_seen *next = xmalloc(USB_FILES_MAX * sizeof *next);
     size_t n = usb_list_inbox(dir, files, USB_FILES_MAX);
     int settling = 0;
-    size_t done_before = 0, kept = 0;
+    size_t done_before = 0, kept = 0, *pages = xmalloc(USB_FILES_MAX * sizeof *pages), n_pages = 0;
     bool changed = false;
     for (size_t i = 0; i < s->n_seen; i++)
         done_before += s->seen[i].done;
@@ -206,11 +239,27 @@ int sync_scan(struct sync *s, struct store *store, const char *dir, time_t now)
         } else if (!same) {
             settling++; /* new or changed: taken when the next look finds it so */
         } else {
+            const struct batch_kind_def *k = batch_recognise_file(f->path);
+            if (k && k->pages) {
+                pages[n_pages++] = i; /* with the other pages, below */
+                continue;
+            }
             e->done = import_one(s, store, f, now);
             settling += !e->done;
         }
         changed = changed || e->done;
     }
+    /* Pages form one snapshot: taken together once none is still coming. */
+    if (n_pages && !settling) {
+        bool done = import_pages(s, store, files, pages, n_pages, now);
+        for (size_t j = 0; j < n_pages; j++)
+            next[pages[j]].done = done;
+        changed = changed || done;
+        settling += done ? 0 : (int)n_pages;
+    } else {
+        settling += (int)n_pages;
+    }
+    free(pages);
     memcpy(s->seen, next, n * sizeof *next);
     s->n_seen = n;
     if (changed || kept != done_before)

@@ -45,7 +45,7 @@ r = kiosk(data, "wait 2000\ntap home.jobs\nexpect-no-text Pædagogmedhjælper\nt
           "expect-text Pædagogmedhjælper\ntap nav.home\nwait 300000\n")
 check(r.returncode == 0, "a dropped batch shows in the jobs list: %s" % r.stderr)
 check(len(listing(data, "jobs") or []) == 12, "the store holds the 12 jobs")
-got = lines(r.stderr, "imported: jobs.json – 12 jobs (batch jobs-sample-01)")
+got = lines(r.stderr, "imported: jobs.json – 12 jobs, 0 skipped (batch jobs-sample-01)")
 check(len(got) == 1, "one log line, one import in 5 minutes of looks: %s" % r.stderr)
 check(not lines(r.stderr, "refused"), "nothing refused: %s" % r.stderr)
 
@@ -214,6 +214,19 @@ if shutil.which("systemd-analyze"):
               if l.strip() and "user" not in l.lower() and "group" not in l.lower()
               and "Failed to load" not in l]
     check(r.returncode == 0 or not errors, "systemd-analyze verify: %s" % (r.stdout + r.stderr))
+shutil.rmtree(d)
+
+# 8. Jobnet's pages in the folder form one snapshot, as `skranke-admin
+#    import` takes them: both pages' jobs, one import, the skipped ones said.
+d, data, inbox = sync_store()
+for page in ("jobnet-page1.json", "jobnet-page2.json"):
+    shutil.copy(os.path.join(SOURCE, "tests", "data", page), os.path.join(inbox, page))
+r = kiosk(data, "wait 2000\nwait 6000\nwait 60000\n")
+check(r.returncode == 0, "Jobnet pages: %s" % r.stderr)
+got = lines(r.stderr, "imported: 2 pages")
+check(len(got) == 1, "the two pages are one import: %s" % r.stderr)
+check(len(listing(data, "jobs") or []) == 49, "both pages' 49 jobs are in the store: %d"
+      % len(listing(data, "jobs") or []))
 shutil.rmtree(d)
 
 finish()

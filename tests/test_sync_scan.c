@@ -68,7 +68,7 @@ int main(void)
     CHECK(store_jobs_info(s, &ji) == STORE_OK && ji.generated_at == 0);
     CHECK(sync_scan(&sy, s, sync_dir, now) == 0);
     CHECK(sy.sum.imported == 1 && sy.sum.waiting == 0);
-    CHECK_CONTAINS(sy.sum.last, "imported: jobs.json – 12 jobs (batch jobs-sample-01)");
+    CHECK_CONTAINS(sy.sum.last, "imported: jobs.json – 12 jobs, 0 skipped (batch jobs-sample-01)");
     CHECK(store_jobs_info(s, &ji) == STORE_OK && ji.count == 12);
     for (int i = 0; i < 5; i++)
         CHECK(sync_scan(&sy, s, sync_dir, now) == 0);
