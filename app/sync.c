@@ -239,8 +239,8 @@ int sync_scan(struct sync *s, struct store *store, const char *dir, time_t now)
         } else if (!same) {
             settling++; /* new or changed: taken when the next look finds it so */
         } else {
-            const struct batch_kind_def *k = batch_recognise_file(f->path);
-            if (k && k->pages) {
+            const char *one[1] = {f->path}, *page;
+            if (batch_find_pages(one, 1, &page)) {
                 pages[n_pages++] = i; /* with the other pages, below */
                 continue;
             }

@@ -110,6 +110,13 @@ extern const size_t batch_kinds_n;
 const struct batch_kind_def *batch_recognise(const struct batch_input *in);
 /* batch_recognise for a file; NULL when it cannot be read. */
 const struct batch_kind_def *batch_recognise_file(const char *path);
+/* Of paths[0..n) (NULL entries skipped), those of a kind whose files form
+ * one batch together (Jobnet's pages), in order, into pages; returns how
+ * many. Every other file is a batch of its own. The importer, staff mode
+ * and the sync folder take the pages as one batch where the first stands. */
+size_t batch_find_pages(const char *const *paths, size_t n, const char **pages);
+/* Whether path is one of pages[0..n_pages). */
+bool batch_is_page(const char *const *pages, size_t n_pages, const char *path);
 
 struct import_result {
     struct batch_header header;

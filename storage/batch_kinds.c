@@ -88,3 +88,22 @@ const struct batch_kind_def *batch_recognise_file(const char *path)
     fclose(f);
     return kind;
 }
+
+size_t batch_find_pages(const char *const *paths, size_t n, const char **pages)
+{
+    size_t n_pages = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct batch_kind_def *k = paths[i] ? batch_recognise_file(paths[i]) : NULL;
+        if (k && k->pages)
+            pages[n_pages++] = paths[i];
+    }
+    return n_pages;
+}
+
+bool batch_is_page(const char *const *pages, size_t n_pages, const char *path)
+{
+    for (size_t i = 0; i < n_pages; i++)
+        if (pages[i] == path || strcmp(pages[i], path) == 0)
+            return true;
+    return false;
+}

@@ -226,24 +226,18 @@ static int cmd_import(int argc, char **argv)
     /* Files of a kind that comes in pages (Jobnet) form one batch, imported
      * where the first of them stands; every other file is a batch alone. */
     const char **pages = xcalloc((size_t)argc, sizeof *pages);
-    size_t n_pages = 0;
-    bool *paged = xcalloc((size_t)argc, sizeof *paged);
-    for (int i = 1; i < argc; i++) {
-        const struct batch_kind_def *k = batch_recognise_file(argv[i]);
-        if ((paged[i] = k && k->pages))
-            pages[n_pages++] = argv[i];
-    }
+    size_t n_pages = batch_find_pages((const char *const *)argv + 1, (size_t)argc - 1, pages);
     int worst = 0;
     for (int i = 1; i < argc; i++) {
-        if (paged[i] && argv[i] != pages[0])
+        bool paged = batch_is_page(pages, n_pages, argv[i]);
+        if (paged && argv[i] != pages[0])
             continue;
-        int code = paged[i] ? import_batch(s, pages, n_pages, &opts)
-                            : import_batch(s, (const char *const *)&argv[i], 1, &opts);
+        int code = paged ? import_batch(s, pages, n_pages, &opts)
+                         : import_batch(s, (const char *const *)&argv[i], 1, &opts);
         if (code && worst != 1)
             worst = code;
     }
     free(pages);
-    free(paged);
     buf_free(&skips);
     store_close(s);
     return worst;

@@ -362,22 +362,16 @@ static int work(void *arg)
             add_result(false, D("staff.import.none"));
         /* The pages of a Jobnet search on the stick form one batch,
          * imported where the first of them stands. */
-        static const char *pages[USB_FILES_MAX];
-        size_t n_pages = 0;
-        for (size_t i = 0; i < n; i++) {
-            const struct batch_kind_def *k =
-                files[i].ok ? batch_recognise_file(files[i].path) : NULL;
-            if (k && k->pages)
-                pages[n_pages++] = files[i].path;
-        }
+        static const char *paths[USB_FILES_MAX], *pages[USB_FILES_MAX];
+        for (size_t i = 0; i < n; i++)
+            paths[i] = files[i].ok ? files[i].path : NULL;
+        size_t n_pages = batch_find_pages(paths, n, pages);
         struct buf skips;
         buf_init(&skips);
         opts.skips = &skips;
         for (size_t i = 0; i < n; i++) {
             buf_clear(&line);
-            bool paged = false;
-            for (size_t k = 0; k < n_pages; k++)
-                paged = paged || pages[k] == files[i].path;
+            bool paged = files[i].ok && batch_is_page(pages, n_pages, files[i].path);
             if (paged && pages[0] != files[i].path) {
                 SDL_AtomicSet(&st.done_count, (int)i + 1);
                 continue;
