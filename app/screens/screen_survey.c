@@ -228,27 +228,35 @@ static void draw_intro(struct app *a, struct ui *ui, int top)
     int m = ui_px(ui, 4), W = ui->w;
     int y = top + ui_px(ui, 2);
     y += ui_label(ui, (struct rect){m, y, W - 2 * m, ui_px(ui, 20)}, T(a, "survey.intro"),
-                  ui_px(ui, 3.8f), false, UI_TEXT, ALIGN_START);
-    int bw = ui_px(ui, 40), bh = ui_px(ui, 13);
-    y += ui_px(ui, 5);
+                  ui_tx(ui, 3.8f), false, UI_TEXT, ALIGN_START);
+    /* As wide as its label needs in larger text. */
+    struct text_style ls = {ui_tx(ui, 3.4f), true, UI_TEXT};
+    int bw = text_width(T(a, "survey.start"), &ls, ui_text_rtl(ui, T(a, "survey.start"))) +
+             ui_px(ui, 6), bh = ui_tx(ui, 13);
+    bw = bw < ui_px(ui, 40) ? ui_px(ui, 40) : bw > W - 2 * m ? W - 2 * m : bw;
+    y += ui_px(ui, ui->text_scale > 1 ? 2 : 5);
+    /* The language can still change here; nothing is lost. In larger text
+     * the buttons keep their height (the names fit on one line), and the
+     * start button takes what room is left above them. */
+    int lh = ui_px(ui, 10), gap = ui_px(ui, 2);
+    struct rect band = {m, ui->h - m - lh, W - 2 * m, lh};
+    int room = app_lang_top(a, ui, band, ui_tx(ui, 24), gap) - gap - y;
+    bh = bh > room ? (room > ui_px(ui, 9) ? room : ui_px(ui, 9)) : bh;
     ui_button(ui, "survey.start", (struct rect){(W - bw) / 2, y, bw, bh}, T(a, "survey.start"),
               NULL, BTN_PRIMARY);
-    /* The language can still change here; nothing is lost. */
-    int lh = ui_px(ui, 10);
-    app_lang_buttons(a, ui, (struct rect){m, ui->h - m - lh, W - 2 * m, lh}, ui_px(ui, 24),
-                     ui_px(ui, 2));
+    app_lang_buttons(a, ui, band, ui_tx(ui, 24), gap);
 }
 
 static void draw_units(struct app *a, struct ui *ui, int top)
 {
     int m = ui_px(ui, 4), W = ui->w, H = ui->h;
-    struct text_style st = {ui_px(ui, 5), true, UI_TEXT};
-    ui_text(ui, NULL, ui_place(ui, (struct rect){m, top, W - 2 * m, ui_px(ui, 10)}, true),
+    struct text_style st = {ui_tx(ui, 5), true, UI_TEXT};
+    ui_text(ui, NULL, ui_place(ui, (struct rect){m, top, W - 2 * m, ui_tx(ui, 10)}, true),
             T(a, "survey.unit.title"), &st, ALIGN_START, true, true);
     int n = sv.n_units + 1, cols = W > H ? 2 : 1, gap = ui_px(ui, 2);
-    int rows = (n + cols - 1) / cols, y0 = top + ui_px(ui, 12);
+    int rows = (n + cols - 1) / cols, y0 = top + ui_tx(ui, 12);
     int bh = (H - y0 - m - (rows - 1) * gap) / rows;
-    bh = bh > ui_px(ui, 13) ? ui_px(ui, 13) : bh;
+    bh = bh > ui_tx(ui, 13) ? ui_tx(ui, 13) : bh;
     int bw = (W - 2 * m - (cols - 1) * gap) / cols;
     for (int i = 0; i < n; i++) {
         char id[UI_ID_MAX];
@@ -272,12 +280,12 @@ static void draw_question(struct app *a, struct ui *ui, int top)
     struct buf progress;
     buf_init(&progress);
     i18n_fmt(a->lang, "survey.progress", q + 1, &progress);
-    ui_dots(ui, (struct rect){m, top, W - 2 * m, ui_px(ui, 7)}, q + 1, STORE_QUESTIONS,
+    ui_dots(ui, (struct rect){m, top, W - 2 * m, ui_tx(ui, 7)}, q + 1, STORE_QUESTIONS,
             progress.data);
     buf_free(&progress);
-    int y = top + ui_px(ui, 10);
-    struct text_style st = {ui_px(ui, 6), true, UI_TEXT};
-    struct rect tr = {m, y, W - 2 * m, ui_px(ui, 18)};
+    int y = top + ui_px(ui, 6) + ui_tx(ui, 4);
+    struct text_style st = {ui_tx(ui, 6), true, UI_TEXT};
+    struct rect tr = {m, y, W - 2 * m, ui_tx(ui, 18)};
     ui_text(ui, "survey.statement", tr, T(a, keys[q]), &st, ALIGN_CENTER, true, true);
     y += tr.h + ui_px(ui, 2);
 
@@ -308,7 +316,7 @@ static void draw_question(struct app *a, struct ui *ui, int top)
                level);
         int ty = r.y + (int)(2 * rad) + ui_px(ui, 3);
         struct rect label = {r.x + ui_px(ui, 0.8f), ty, r.w - ui_px(ui, 1.6f), r.y + r.h - ty};
-        struct text_style ls = {ui_px(ui, 2.7f), chosen, UI_TEXT};
+        struct text_style ls = {ui_tx(ui, 2.7f), chosen, UI_TEXT};
         if (ui->dry) { /* the chosen answer's bold label, loaded ahead */
             struct text_style bold = {ls.size, true, ls.color};
             ui_text(ui, NULL, label, T(a, key), &bold, ALIGN_CENTER, true, false);
@@ -325,7 +333,7 @@ static void draw_question(struct app *a, struct ui *ui, int top)
 static void draw_thanks(struct app *a, struct ui *ui)
 {
     int m = ui_px(ui, 4), W = ui->w, H = ui->h;
-    struct rect r = {m, H / 2 - ui_px(ui, 16), W - 2 * m, ui_px(ui, 32)};
+    struct rect r = {m, H / 2 - ui_tx(ui, 16), W - 2 * m, ui_tx(ui, 32)};
     /* The thank-you (survey.thanks) only once the answer is stored. */
     const char *id = sv.saved == WRITER_STORED    ? "survey.thanks"
                      : sv.saved == WRITER_FAILING ? "survey.failed"
@@ -337,12 +345,16 @@ static void draw_thanks(struct app *a, struct ui *ui)
     ui_register(ui, id, r, UI_LABEL, false, T(a, title));
     if (sv.saved != WRITER_FAILING)
         smiley(ui, (float)W / 2, (float)(r.y - ui_px(ui, 8)), (float)ui_px(ui, 8), 5);
-    struct text_style big = {ui_px(ui, 7), true, UI_TEXT}, small = {ui_px(ui, 3.8f), false, UI_TEXT};
+    struct text_style big = {ui_tx(ui, 7), true, UI_TEXT}, small = {ui_tx(ui, 3.8f), false, UI_TEXT};
     if (sv.saved == WRITER_FAILING)
         small.color = UI_WARN_TEXT;
-    ui_text(ui, NULL, (struct rect){r.x, r.y + ui_px(ui, 4), r.w, ui_px(ui, 12)}, T(a, title), &big,
+    /* The title on one line, or two in larger text. */
+    int th = ui_text_height(ui, T(a, title), &big, r.w);
+    th = th > ui_tx(ui, 12) ? th : ui_tx(ui, 12);
+    ui_text(ui, NULL, (struct rect){r.x, r.y + ui_px(ui, 4), r.w, th}, T(a, title), &big,
             ALIGN_CENTER, true, true);
-    ui_text(ui, NULL, (struct rect){r.x, r.y + ui_px(ui, 17), r.w, ui_px(ui, 8)}, T(a, sub), &small,
+    ui_text(ui, NULL, (struct rect){r.x, r.y + ui_px(ui, 5) + th, r.w, ui_tx(ui, 8)},
+            T(a, sub), &small,
             ALIGN_CENTER, true, true);
 }
 
