@@ -567,6 +567,10 @@ bool app_release(struct app *a, int x, int y)
 int app_chrome(struct app *a, struct ui *ui, const char *title, bool back)
 {
     int m = ui_px(ui, 2.5f), bh = ui_tx(ui, 11), bw = ui_tx(ui, 26);
+    /* Larger text widens the buttons as far as a quarter of the width each
+     * (portrait), and then their labels wrap. */
+    if (bw > (ui->w - 5 * m) / 4)
+        bw = (ui->w - 5 * m) / 4 > ui_px(ui, 26) ? (ui->w - 5 * m) / 4 : ui_px(ui, 26);
     ui_button(ui, "nav.home", (struct rect){m, m, bw, bh}, T(a, "nav.home"), NULL,
               BTN_SECONDARY);
     int x = m + bw + m;
@@ -576,7 +580,7 @@ int app_chrome(struct app *a, struct ui *ui, const char *title, bool back)
         x += bw + m;
     }
     /* Read aloud, in the top end corner. */
-    int sw = ui_tx(ui, 26);
+    int sw = bw;
     ui_button(ui, "nav.speak", (struct rect){ui->w - m - sw, m, sw, bh}, T(a, "nav.speak"), NULL,
               BTN_SECONDARY);
     if (title) {
