@@ -541,8 +541,10 @@ static void draw_code(struct app *a, struct ui *ui, int top)
     struct text_style note = {ui_tx(ui, 3), ck.banner_key[0] != 0,
                               ck.banner_key[0] ? UI_WARN_TEXT : UI_MUTED};
     const char *nt = T(a, ck.banner_key[0] ? ck.banner_key : "checkin.code.hint");
-    int nh = ui_text_height(ui, nt, &note, W - 2 * m - ui_px(ui, 2)) + ui_px(ui, 1);
-    struct rect nr = {m, y, W - 2 * m, nh > ui_px(ui, 6) ? nh : ui_px(ui, 6)};
+    /* One line, or as tall as its lines (larger text wraps some). */
+    const struct text_block *nb = text_cache_get(ui->tc, nt, &note, W - 2 * m, ALIGN_CENTER,
+                                                 ui_text_rtl(ui, nt));
+    struct rect nr = {m, y, W - 2 * m, nb->lines > 1 ? nb->h + ui_px(ui, 1) : ui_tx(ui, 6)};
     if (ck.banner_key[0])
         ui_round_rect(ui, nr, ui_px(ui, 1), UI_WARN_BG);
     ui_text(ui, ck.banner_key[0] ? "checkin.error" : NULL, nr, nt, &note, ALIGN_CENTER, true,

@@ -349,8 +349,9 @@ static void draw_thanks(struct app *a, struct ui *ui)
     if (sv.saved == WRITER_FAILING)
         small.color = UI_WARN_TEXT;
     /* The title on one line, or two in larger text. */
-    int th = ui_text_height(ui, T(a, title), &big, r.w);
-    th = th > ui_tx(ui, 12) ? th : ui_tx(ui, 12);
+    const struct text_block *tb = text_cache_get(ui->tc, T(a, title), &big, r.w, ALIGN_CENTER,
+                                                 ui_text_rtl(ui, T(a, title)));
+    int th = tb->lines > 1 ? tb->h : ui_tx(ui, 12);
     ui_text(ui, NULL, (struct rect){r.x, r.y + ui_px(ui, 4), r.w, th}, T(a, title), &big,
             ALIGN_CENTER, true, true);
     ui_text(ui, NULL, (struct rect){r.x, r.y + ui_px(ui, 5) + th, r.w, ui_tx(ui, 8)},
