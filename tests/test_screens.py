@@ -79,6 +79,7 @@ def flows():
         "jobs": ["tap home.jobs", "@jobs-list", "tap jobs.search", "@jobs-keyboard",
                  "type chauf", "@jobs-results", "tap jobs.item.1", "@jobs-detail"],
         "nothing": ["tap home.jobs", "tap jobs.search", "type qqqq", "@jobs-empty"],
+        "chooser": ["tap home.jobs", "tap jobs.filter.category", "@jobs-chooser"],
         "idle": ["tap home.jobs", "wait 46000", "@idle-prompt"],
     }
 
