@@ -285,7 +285,9 @@ static void draw_question(struct app *a, struct ui *ui, int top)
     buf_free(&progress);
     int y = top + ui_px(ui, 6) + ui_tx(ui, 4);
     struct text_style st = {ui_tx(ui, 6), true, UI_TEXT};
-    struct rect tr = {m, y, W - 2 * m, ui_tx(ui, 18)};
+    /* Room for the statement in two lines, or as many as it takes. */
+    int sh = ui_text_height(ui, T(a, keys[q]), &st, W - 2 * m);
+    struct rect tr = {m, y, W - 2 * m, sh > ui_px(ui, 18) ? sh : ui_px(ui, 18)};
     ui_text(ui, "survey.statement", tr, T(a, keys[q]), &st, ALIGN_CENTER, true, true);
     y += tr.h + ui_px(ui, 2);
 
@@ -294,6 +296,16 @@ static void draw_question(struct app *a, struct ui *ui, int top)
     int cell = (W - 2 * m - 4 * gap) / 5;
     if (face_h > cell * 3 / 2)
         face_h = cell * 3 / 2;
+    /* The faces leave room under them for the longest answer's lines. */
+    struct text_style ls = {ui_tx(ui, 2.7f), true, UI_TEXT};
+    int label_h = 0;
+    for (int level = 1; level <= 5; level++) {
+        char key[16];
+        snprintf(key, sizeof key, "survey.a.%d", level);
+        int h = ui_text_height(ui, T(a, key), &ls, cell - ui_px(ui, 1.6f));
+        label_h = h > label_h ? h : label_h;
+    }
+    float max_rad = (float)(face_h - label_h - ui_px(ui, 5)) / 2;
     for (int level = 1; level <= 5; level++) {
         char id[UI_ID_MAX], key[16];
         snprintf(id, sizeof id, "survey.answer.%d", level);
@@ -312,18 +324,19 @@ static void draw_question(struct app *a, struct ui *ui, int top)
         }
         ui_register(ui, id, r, UI_BUTTON, true, T(a, key));
         float rad = (float)(r.w < face_h * 2 / 3 ? r.w : face_h * 2 / 3) * 0.36f;
+        rad = rad > max_rad && max_rad > (float)ui_px(ui, 3) ? max_rad : rad;
         smiley(ui, (float)r.x + (float)r.w / 2, (float)r.y + rad + (float)ui_px(ui, 2), rad,
                level);
         int ty = r.y + (int)(2 * rad) + ui_px(ui, 3);
         struct rect label = {r.x + ui_px(ui, 0.8f), ty, r.w - ui_px(ui, 1.6f), r.y + r.h - ty};
-        struct text_style ls = {ui_tx(ui, 2.7f), chosen, UI_TEXT};
+        ls.bold = chosen;
         if (ui->dry) { /* the chosen answer's bold label, loaded ahead */
             struct text_style bold = {ls.size, true, ls.color};
             ui_text(ui, NULL, label, T(a, key), &bold, ALIGN_CENTER, true, false);
         }
         ui_text(ui, NULL, label, T(a, key), &ls, ALIGN_CENTER, true, false);
     }
-    int sw = ui_px(ui, 60);
+    int sw = ui_tx(ui, 60);
     sw = sw > W - 2 * m ? W - 2 * m : sw;
     bool skipped = sv.answered[q] && sv.answers[q] == 0;
     ui_button(ui, "survey.answer.skip", (struct rect){(W - sw) / 2, H - m - skip_h, sw, skip_h},
