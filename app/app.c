@@ -608,12 +608,12 @@ static void draw_prompt(struct app *a, struct ui *ui)
     buf_init(&b);
     uint64_t left_s = (a->prompt_end - a->now + 999) / 1000;
     i18n_fmt(a->lang, "idle.body", (long)left_s, &b);
-    int bh = ui_text_height(ui, b.data, &body, tr.w);
-    ui_text(ui, NULL, (struct rect){tr.x, tr.y + tr.h + pad / 2, tr.w, bh > ui_px(ui, 8) ? bh : ui_px(ui, 8)},
-            b.data, &body, ALIGN_CENTER, true, true);
+    int body_h = ui_text_height(ui, b.data, &body, tr.w);
+    body_h = body_h > ui_px(ui, 8) ? body_h : ui_px(ui, 8);
+    ui_text(ui, NULL, (struct rect){tr.x, tr.y + tr.h + pad / 2, tr.w, body_h}, b.data, &body,
+            ALIGN_CENTER, true, true);
     buf_free(&b);
-    bh = ui_tx(ui, 13);
-    int bw = (p.w - 3 * pad) / 2, y = p.y + p.h - pad - bh;
+    int bh = ui_tx(ui, 13), bw = (p.w - 3 * pad) / 2, y = p.y + p.h - pad - bh;
     /* Panel-relative layout rects: the panel is centred, so mirror inside it. */
     struct rect more = {p.x + pad, y, bw, bh}, restart = {p.x + 2 * pad + bw, y, bw, bh};
     if (ui->rtl) {
