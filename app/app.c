@@ -59,6 +59,10 @@ void app_reload_settings(struct app *a)
     a->screen_inches = (float)store_config_long(a->store, "screen_inches");
     a->speech_auto = store_config_long(a->store, "speech_auto") != 0;
     a->speech_volume = (int)store_config_long(a->store, "speech_volume");
+    bool was_default = a->large == a->text_large;
+    a->text_large = store_config_long(a->store, "text_large") != 0;
+    if (was_default)
+        a->large = a->text_large; /* a citizen's own choice stays until they go */
     buf_free(&v);
     app_warm_restart(a); /* other languages, perhaps new data */
 }
@@ -180,12 +184,26 @@ void app_set_lang(struct app *a, const char *code)
     a->dirty = true;
 }
 
+static int lang_buttons(struct app *a, struct ui *ui, struct rect band, int max_w, int gap,
+                        bool draw);
+
 int app_lang_buttons(struct app *a, struct ui *ui, struct rect band, int max_w, int gap)
+{
+    return lang_buttons(a, ui, band, max_w, gap, true);
+}
+
+int app_lang_top(struct app *a, struct ui *ui, struct rect band, int max_w, int gap)
+{
+    return lang_buttons(a, ui, band, max_w, gap, false);
+}
+
+static int lang_buttons(struct app *a, struct ui *ui, struct rect band, int max_w, int gap,
+                        bool draw)
 {
     int n = a->n_langs, need = 0;
     /* What a name needs: its width at the size ui_button gives a label of
      * this height, inside a selected button's border and padding. */
-    struct text_style st = {ui_px(ui, band.h > ui_px(ui, 14) ? 4.4f : 3.4f), true, UI_TEXT};
+    struct text_style st = {ui_tx(ui, band.h > ui_tx(ui, 14) ? 4.4f : 3.4f), true, UI_TEXT};
     int border = ui_px(ui, 0.6f) < 2 ? 2 : ui_px(ui, 0.6f);
     for (int i = 0; i < n; i++) {
         const char *name = i18n_get(a->langs[i], "@name");
@@ -204,7 +222,7 @@ int app_lang_buttons(struct app *a, struct ui *ui, struct rect band, int max_w, 
     int w = need > max_w ? need : max_w;
     w = w < room ? w : room;
     int top = band.y - (rows - 1) * (band.h + gap);
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n && draw; i++) {
         int row = i / per, in_row = row == rows - 1 ? n - row * per : per;
         int x = band.x + (band.w - (in_row * w + (in_row - 1) * gap)) / 2 + (i % per) * (w + gap);
         char id[UI_ID_MAX];
@@ -277,6 +295,7 @@ void app_privacy_reset(struct app *a)
     a->speak_new = a->speak_note = false;
     app_cancel(a, &a->t_speak_note);
     app_set_lang(a, a->langs[0]);
+    a->large = a->text_large;
     app_go(a, &screen_home);
 }
 
@@ -335,7 +354,8 @@ bool app_warm(struct app *a)
 
 static bool at_rest(const struct app *a)
 {
-    return a->screen == &screen_home && strcmp(a->lang, a->langs[0]) == 0 && !a->prompt;
+    return a->screen == &screen_home && strcmp(a->lang, a->langs[0]) == 0 &&
+           a->large == a->text_large && !a->prompt;
 }
 
 void app_after(struct app *a, struct timer *t, uint64_t ms,
@@ -376,8 +396,8 @@ int app_home_left(struct app *a, struct ui *ui, int y, const struct timer *home)
     uint64_t left = home->when > a->now ? (home->when - a->now + 999) / 1000 : 0;
     struct buf b;
     buf_init(&b);
-    int m = ui_px(ui, 4), h = ui_px(ui, 6);
-    struct text_style st = {ui_px(ui, 3.2f), false, UI_MUTED};
+    int m = ui_px(ui, 4), h = ui_tx(ui, 6);
+    struct text_style st = {ui_tx(ui, 3.2f), false, UI_MUTED};
     ui_text(ui, "time.left", (struct rect){m, y, ui->w - 2 * m, h},
             i18n_fmt(a->lang, "common.left", (long)left, &b), &st, ALIGN_CENTER, false, true);
     buf_free(&b);
@@ -562,6 +582,13 @@ static void tap(struct app *a, const char *id)
         arm_idle(a);         /* another language is not at rest */
         return;
     }
+    if (strcmp(id, "home.bigger") == 0) {
+        a->large = !a->large;
+        a->dirty = true;
+        app_warm_restart(a); /* the screens at the new size */
+        arm_idle(a);         /* nor is another text size */
+        return;
+    }
     if (a->screen->tap)
         a->screen->tap(a, id);
 }
@@ -613,7 +640,11 @@ bool app_release(struct app *a, int x, int y)
 
 int app_chrome(struct app *a, struct ui *ui, const char *title, bool back)
 {
-    int m = ui_px(ui, 2.5f), bh = ui_px(ui, 11), bw = ui_px(ui, 26);
+    int m = ui_px(ui, 2.5f), bh = ui_tx(ui, 11), bw = ui_tx(ui, 26);
+    /* Larger text widens the buttons as far as a quarter of the width each
+     * (portrait), and then their labels wrap. */
+    if (bw > (ui->w - 5 * m) / 4)
+        bw = (ui->w - 5 * m) / 4 > ui_px(ui, 26) ? (ui->w - 5 * m) / 4 : ui_px(ui, 26);
     ui_button(ui, "nav.home", (struct rect){m, m, bw, bh}, T(a, "nav.home"), NULL,
               BTN_SECONDARY);
     int x = m + bw + m;
@@ -623,33 +654,39 @@ int app_chrome(struct app *a, struct ui *ui, const char *title, bool back)
         x += bw + m;
     }
     /* Read aloud, in the top end corner. */
-    int sw = ui_px(ui, 26);
+    int sw = bw;
     ui_button(ui, "nav.speak", (struct rect){ui->w - m - sw, m, sw, bh}, T(a, "nav.speak"), NULL,
               BTN_SECONDARY);
     if (title) {
-        struct text_style st = {ui_px(ui, 4.6f), true, UI_TEXT};
+        struct text_style st = {ui_tx(ui, 4.6f), true, UI_TEXT};
         struct rect r = ui_place(ui, (struct rect){x, m, ui->w - x - m - sw - m, bh}, true);
-        ui_text(ui, NULL, r, title, &st, ALIGN_START, false, true);
+        /* One line, or two in larger text (a step smaller when a word
+         * would not fit). */
+        if (ui->text_scale > 1)
+            ui_fit_text(ui, title, &st, r.w, r.h, ui_px(ui, 4.6f));
+        ui_text_lines(ui, NULL, r, title, &st, ALIGN_START, ui->text_scale > 1 ? 2 : 1, true);
     }
     return m + bh + m;
 }
 
 static void draw_prompt(struct app *a, struct ui *ui)
 {
-    struct rect p = ui_modal(ui, "idle", 80, 56);
+    struct rect p = ui_modal(ui, "idle", 80 * ui->text_scale, 56 * ui->text_scale);
     int pad = ui_px(ui, 4);
-    struct text_style title = {ui_px(ui, 5.2f), true, UI_TEXT};
-    struct text_style body = {ui_px(ui, 3.4f), false, UI_TEXT};
+    struct text_style title = {ui_tx(ui, 5.2f), true, UI_TEXT};
+    struct text_style body = {ui_tx(ui, 3.4f), false, UI_TEXT};
     /* Room for the question on two lines (Somali, Polish need them). */
-    struct rect tr = {p.x + pad, p.y + pad, p.w - 2 * pad, ui_px(ui, 16)};
+    struct rect tr = {p.x + pad, p.y + pad, p.w - 2 * pad, ui_tx(ui, 16)};
     ui_text(ui, NULL, tr, T(a, "idle.title"), &title, ALIGN_CENTER, true, true);
     struct buf b;
     buf_init(&b);
     prompt_body(a, &b);
-    ui_text(ui, NULL, (struct rect){tr.x, tr.y + tr.h + pad / 2, tr.w, ui_px(ui, 8)}, b.data, &body,
+    int body_h = ui_text_height(ui, b.data, &body, tr.w);
+    body_h = body_h > ui_px(ui, 8) ? body_h : ui_px(ui, 8);
+    ui_text(ui, NULL, (struct rect){tr.x, tr.y + tr.h + pad / 2, tr.w, body_h}, b.data, &body,
             ALIGN_CENTER, true, true);
     buf_free(&b);
-    int bh = ui_px(ui, 13), bw = (p.w - 3 * pad) / 2, y = p.y + p.h - pad - bh;
+    int bh = ui_tx(ui, 13), bw = (p.w - 3 * pad) / 2, y = p.y + p.h - pad - bh;
     /* Panel-relative layout rects: the panel is centred, so mirror inside it. */
     struct rect more = {p.x + pad, y, bw, bh}, restart = {p.x + 2 * pad + bw, y, bw, bh};
     if (ui->rtl) {
@@ -674,22 +711,25 @@ bool app_draw(struct app *a)
     size_t fonts0 = stats ? text_fonts_opened() : 0, shapes0 = stats ? ui_shapes_painted(&a->ui) : 0;
     struct ui *ui = &a->ui;
     ui->rtl = i18n_rtl(a->lang);
+    /* Staff screens keep their size; the warm-up (on home) draws at this one. */
+    ui->text_scale = a->large && !a->screen->staff ? UI_TEXT_LARGE : 1.0f;
     ui_begin(ui);
     a->screen->draw(a, ui);
     if (a->saving) {
-        struct text_style st = {ui_px(ui, 3), true, UI_WARN_TEXT};
-        struct rect r = {ui->w / 2 - ui_px(ui, 15), ui->h - ui_px(ui, 8), ui_px(ui, 30),
-                         ui_px(ui, 6)};
+        struct text_style st = {ui_tx(ui, 3), true, UI_WARN_TEXT};
+        struct rect r = {ui->w / 2 - ui_tx(ui, 15), ui->h - ui_tx(ui, 8), ui_tx(ui, 30),
+                         ui_tx(ui, 6)};
         ui_round_rect(ui, r, ui_px(ui, 1), UI_WARN_BG);
         ui_text(ui, "saving", r, T(a, "common.saving"), &st, ALIGN_CENTER, false, true);
     }
     if (a->prompt)
         draw_prompt(a, ui);
     if (a->speak_note) {
-        struct text_style st = {ui_px(ui, 3.2f), true, UI_WARN_TEXT};
+        struct text_style st = {ui_tx(ui, 3.2f), true, UI_WARN_TEXT};
         /* Under the button, across the top: it covers no choice for long
          * (any touch or five seconds end it). */
-        struct rect r = {ui_px(ui, 10), ui_px(ui, 14.5f), ui->w - ui_px(ui, 20), ui_px(ui, 8)};
+        struct rect r = {ui_px(ui, 10), ui_px(ui, 3.5f) + ui_tx(ui, 11), ui->w - ui_px(ui, 20),
+                         ui_tx(ui, 8)};
         ui_round_rect(ui, r, ui_px(ui, 1), UI_WARN_BG);
         ui_text(ui, "speak.none", r, T(a, "speak.none"), &st, ALIGN_CENTER, false, true);
     }

@@ -81,9 +81,11 @@ struct app {
     float screen_inches;
     bool speech_auto; /* read every new screen aloud */
     int speech_volume; /* percent, restored at every privacy reset */
+    bool text_large;   /* larger text from the start (each citizen's default) */
 
     /* State. */
     char lang[8];
+    bool large; /* larger text (home.bigger), until the privacy reset */
     const struct screen *screen;
     uint64_t now;
     time_t wall_base;
@@ -136,6 +138,8 @@ void app_set_lang(struct app *a, const char *code);
  * (the bottom row): as many rows as it takes for every name to fit on one
  * line at the button's text size. Returns the y of the top row. */
 int app_lang_buttons(struct app *a, struct ui *ui, struct rect band, int max_w, int gap);
+/* The y of the top row app_lang_buttons would draw, drawing nothing. */
+int app_lang_top(struct app *a, struct ui *ui, struct rect band, int max_w, int gap);
 
 /* Input, in window pixels at loop time `now`. They change state and mark
  * what changed; they never draw. Hit testing uses the widgets of the frame

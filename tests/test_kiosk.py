@@ -14,6 +14,8 @@ Run by ctest as: test_kiosk.py BUILD_DIR SOURCE_DIR [--monkey-default N]
     inside the window, right-to-left mirrored;
   - the idle privacy prompt: when it comes, its countdown, more time, and the
     reset to Danish;
+  - larger text (home.bigger, the setting text_large): 1.4x, off again, reset
+    for the next citizen, and no overlapping targets at any size;
   - the script driver's contract: failures name the line;
   - a monkey: a long seeded run of random taps, drags and waits.
 
@@ -521,6 +523,80 @@ def test_idle():
             "expect-text Velkommen"], "idle_timeout_s 10, idle_prompt_s 5", data=short)
 
 
+# ---- larger text ----
+
+def test_larger_text():
+    """home.bigger makes the text 1.4 times larger on every citizen screen
+    (the home button's height follows its label), and turns it off again;
+    the privacy reset (home, or walking away) brings back the setting's
+    size, text_large. In larger text, at every size and in a right-to-left
+    language too, no two touch targets overlap and all lie in the window
+    (800x480 need not be whole, but must work)."""
+    def widgets_after(lines, size=(1280, 800), data=None, what=""):
+        r = kiosk(lines, size=size, data=data, dump=True)
+        check(r.returncode == 0, "larger text, %s: exit %d: %s" % (what, r.returncode,
+                                                                   r.stderr.strip()))
+        return parse_dump(r.stdout) if r.returncode == 0 else {}
+
+    def height(widgets, wid):
+        return widgets.get(wid, {}).get("h", 0)
+
+    normal = height(widgets_after([], what="normal home"), "home.bigger")
+    check(normal > 0, "home shows home.bigger")
+    big = height(widgets_after(["tap home.bigger"], what="larger home"), "home.bigger")
+    check(big >= normal * 1.35, "larger text: home.bigger grows with its label (%d px, %d px "
+          "normally)" % (big, normal))
+    nav = height(widgets_after(["tap home.checkin"], what="normal check-in"), "nav.home")
+    nav_big = height(widgets_after(["tap home.bigger", "tap home.checkin"],
+                                   what="larger check-in"), "nav.home")
+    check(nav_big >= nav * 1.35, "larger text on the next screen (nav.home %d px, %d px "
+          "normally)" % (nav_big, nav))
+    off = widgets_after(["tap home.bigger", "tap home.bigger"], what="off again")
+    check(height(off, "home.bigger") == normal, "a second tap turns larger text off")
+    # The next citizen starts with the normal size: home, or walking away.
+    home = widgets_after(["tap home.bigger", "tap home.checkin", "tap nav.home"],
+                         what="home button")
+    check(height(home, "home.bigger") == normal, "nav.home ends larger text")
+    idle = widgets_after(["tap home.bigger", "tap home.jobs", "wait 61000", "expect home.survey"],
+                         what="walking away")
+    check(height(idle, "home.bigger") == normal, "the idle reset ends larger text")
+    rest = widgets_after(["tap home.bigger", "wait 61000"],
+                         what="left on home")
+    check(height(rest, "home.bigger") == normal,
+          "larger text left on at home ends at the idle reset too")
+    # The setting: larger text from the start, for every citizen.
+    large = new_data(text_large=1)
+    check(height(widgets_after([], data=large, what="text_large 1"), "home.bigger") == big,
+          "text_large 1: home starts in larger text")
+    check(height(widgets_after(["tap home.bigger"], data=large, what="text_large 1, off"),
+                 "home.bigger") == normal, "text_large 1: home.bigger turns it off")
+    check(height(widgets_after(["tap home.bigger", "tap home.jobs", "tap nav.home"], data=large,
+                               what="text_large 1, reset"), "home.bigger") == big,
+          "text_large 1: the next citizen gets larger text again")
+
+    flows = [[], ["tap home.checkin"], ["tap home.checkin", "tap checkin.appointment"],
+             ["tap home.checkin", "tap checkin.walkin"], ["tap home.survey"],
+             ["tap home.survey", "tap survey.start"], ["tap home.jobs"],
+             ["tap home.jobs", "tap jobs.search"], ["tap home.jobs", "tap jobs.item.1"]]
+    demo = demo_data()
+    for size in SIZES + [(800, 480)]:
+        for code in ("da", "ar", "uk"):
+            for flow in flows:
+                where = "larger text, %s %dx%d, %s" % (code, size[0], size[1],
+                                                       " / ".join(flow) or "home")
+                lines = ([] if code == "da" else ["lang " + code]) + ["tap home.bigger"] + flow
+                ws = widgets_after(lines, size=size, data=demo, what=where)
+                for wd in ws.values():
+                    check(wd["x"] >= 0 and wd["y"] >= 0 and wd["x"] + wd["w"] <= size[0] and
+                          wd["y"] + wd["h"] <= size[1] or wd["kind"] == "item",
+                          "%s: %s lies inside the window" % (where, wd["id"]))
+                touch = [wd for wd in ws.values() if wd["kind"] in ("button", "key", "item")]
+                for i, a in enumerate(touch):
+                    for b in touch[i + 1:]:
+                        check(not overlap(a, b), "%s: %s and %s overlap" % (where, a["id"],
+                                                                           b["id"]))
+
+
 # ---- the script driver's contract ----
 
 def test_prompt_outside():
@@ -822,7 +898,7 @@ def main():
             sys.exit("%s is not built" % prog)
     shutil.rmtree(KEEP, ignore_errors=True)
     tests = [test_imgcmp, test_reference_images, test_layout, test_language_rows,
-             test_nav_labels, test_idle, test_prompt_outside, test_pictos,
+             test_nav_labels, test_idle, test_prompt_outside, test_pictos, test_larger_text,
              test_script_contract, test_warm, test_monkey]
     try:
         for t in tests:

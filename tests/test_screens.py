@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Every citizen screen in every language, at 1280x800, as the citizen sees it.
+"""Every citizen screen in every language, at 1280x800, as the citizen sees it,
+in the normal text size and in larger text (home.bigger, 1.4x).
 
 For each language file under assets/lang the kiosk walks every citizen flow
 through the script driver (the real loop; `shot` saves what was presented)
 and, at each screen, checks what a reader of that language would notice:
 
   - the screen matches its reference image, tests/ref_imgs/screens-LANG-NAME.png
+    (screens-large-LANG-NAME.png in larger text)
     (looked at one by one before they were committed; SKRANKE_UPDATE_REFS=1
     writes them);
   - no Danish words on a screen in another language: no widget shows a
@@ -13,7 +15,9 @@ and, at each screen, checks what a reader of that language would notice:
     and the walk-in errands (translated for every language the kiosk ships)
     are not in Danish;
   - no text had to be cut to fit on any screen (the driver's expect-whole;
-    list rows of job data aside, which are cut on purpose).
+    list rows of job data aside, which are cut on purpose);
+  - in larger text, the text is larger: the heading of each screen is at
+    least 1.3 times as tall as in the normal size.
 
 Usage: test_screens.py BUILD_DIR SOURCE_DIR
 """
@@ -75,15 +79,21 @@ def flows():
         "jobs": ["tap home.jobs", "@jobs-list", "tap jobs.search", "@jobs-keyboard",
                  "type chauf", "@jobs-results", "tap jobs.item.1", "@jobs-detail"],
         "nothing": ["tap home.jobs", "tap jobs.search", "type qqqq", "@jobs-empty"],
+        "chooser": ["tap home.jobs", "tap jobs.filter.category", "@jobs-chooser"],
         "idle": ["tap home.jobs", "wait 46000", "@idle-prompt"],
     }
 
 
-def script_for(code, lines):
+MODES = ("", "large-")  # the normal text size, and larger text
+
+
+def script_for(code, lines, mode=""):
     out = [] if code == "da" else ["lang " + code]
+    if mode:
+        out += ["expect home.bigger", "tap home.bigger"]
     for line in lines:
         if line.startswith("@"):
-            name = "screens-%s-%s" % (code, line[1:])
+            name = "screens-%s%s-%s" % (mode, code, line[1:])
             out += ["shot " + name, "dump " + name, "expect-whole"]
         else:
             out.append(line)
@@ -131,6 +141,17 @@ def check_screen(code, name, ui):
                   "%s: errand %s is in Danish: %r" % (where, wid, text))
 
 
+def heading_height(path):
+    """The height of the home button (home's "larger text" button): a label
+    every citizen screen shows, in a box that grows with its text."""
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            parts = line.split("\t")
+            if len(parts) >= 7 and parts[0] in ("nav.home", "home.bigger"):
+                return int(parts[4])
+    return None
+
+
 def main():
     tmp, data = new_store(units=UNITS, languages=",".join(LANGS))
     try:
@@ -139,21 +160,32 @@ def main():
         check(r.returncode == 0, "the sample data imports: %s" % r.stderr)
         shots = os.path.join(tmp, "shots")
         os.makedirs(shots)
-        for code in LANGS:
-            for flow, lines in flows().items():
-                # Each flow on a fresh copy of the store: a check-in or an
-                # answer of one flow must not change the next one's screens.
-                copy = os.path.join(tmp, "data-%s-%s" % (code, flow))
-                shutil.copytree(data, copy)
-                r = kiosk(copy, script_for(code, lines), shots=shots, env=ENV)
-                check(r.returncode == 0, "%s, %s: the flow runs: %s" % (code, flow,
-                                                                      r.stderr.strip()))
-                shutil.rmtree(copy)
+        for mode in MODES:
+            for code in LANGS:
+                for flow, lines in flows().items():
+                    # Each flow on a fresh copy of the store: a check-in or
+                    # an answer of one flow must not change the next one's.
+                    copy = os.path.join(tmp, "data-%s%s-%s" % (mode, code, flow))
+                    shutil.copytree(data, copy)
+                    r = kiosk(copy, script_for(code, lines, mode), shots=shots, env=ENV)
+                    check(r.returncode == 0, "%s%s, %s: the flow runs: %s" % (
+                        mode, code, flow, r.stderr.strip()))
+                    shutil.rmtree(copy)
+        heights = {}
         for f in sorted(os.listdir(shots)):
             if f.endswith(".ui"):
-                lang, name = f[len("screens-"):-3].split("-", 1)
-                check_screen(lang, name, os.path.join(shots, f))
-                os.unlink(os.path.join(shots, f))
+                rest = f[len("screens-"):-3]
+                mode = "large-" if rest.startswith("large-") else ""
+                lang, name = rest[len(mode):].split("-", 1)
+                path = os.path.join(shots, f)
+                check_screen(lang, name, path)
+                heights[(mode, lang, name)] = heading_height(path)
+                os.unlink(path)
+        for (mode, lang, name), h in sorted(heights.items()):
+            normal = heights.get(("", lang, name))
+            if mode and h and normal:
+                check(h >= 1.3 * normal, "large-%s, %s: the text is larger (heading %d px "
+                      "high, %d px in the normal size)" % (lang, name, h, normal))
         compare_shots(shots)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

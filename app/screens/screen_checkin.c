@@ -461,8 +461,8 @@ static void answered(struct app *a)
 static int heading(struct ui *ui, int y, const char *text, float size)
 {
     int m = ui_px(ui, 4);
-    struct text_style st = {ui_px(ui, size), true, UI_TEXT};
-    struct rect r = ui_place(ui, (struct rect){m, y, ui->w - 2 * m, ui_px(ui, size * 2.2f)}, true);
+    struct text_style st = {ui_tx(ui, size), true, UI_TEXT};
+    struct rect r = ui_place(ui, (struct rect){m, y, ui->w - 2 * m, ui_tx(ui, size * 2.2f)}, true);
     return ui_text(ui, NULL, r, text, &st, ALIGN_START, true, true) ? r.h : 0;
 }
 
@@ -480,7 +480,7 @@ static void draw_menu(struct app *a, struct ui *ui, int top)
     for (int i = 0; i < 3; i++)
         n += (ck.kinds & items[i].kind) != 0;
     int h = (ui->h - top - m - (n - 1) * gap) / (n ? n : 1);
-    h = h > ui_px(ui, 22) ? ui_px(ui, 22) : h;
+    h = h > ui_tx(ui, 22) ? ui_tx(ui, 22) : h;
     int y = top;
     for (int i = 0; i < 3; i++) {
         if (!(ck.kinds & items[i].kind))
@@ -489,12 +489,6 @@ static void draw_menu(struct app *a, struct ui *ui, int top)
                         T(a, items[i].id), T(a, items[i].sub), BTN_PRIMARY, items[i].picto);
         y += h + gap;
     }
-}
-
-/* The height of text wrapped at w, centred (as ui_text draws it). */
-static int text_h(struct ui *ui, const char *text, const struct text_style *st, int w)
-{
-    return text_cache_get(ui->tc, text, st, w, ALIGN_CENTER, ui_text_rtl(ui, text))->h;
 }
 
 /* Code entry paused (too many wrong codes on this kiosk): said as the
@@ -507,9 +501,9 @@ static void draw_pause(struct app *a, struct ui *ui, int y)
     long left = (long)(ck.limited_until - app_wall(a));
     const char *title = T(a, "checkin.paused");
     const char *sub = i18n_fmt(a->lang, "checkin.paused.sub", left > 0 ? left : 0, &b);
-    struct text_style st = {ui_px(ui, 4.6f), true, UI_WARN_TEXT};
-    struct text_style sst = {ui_px(ui, 3.8f), false, UI_WARN_TEXT};
-    int th = text_h(ui, title, &st, w), sh = text_h(ui, sub, &sst, w);
+    struct text_style st = {ui_tx(ui, 4.6f), true, UI_WARN_TEXT};
+    struct text_style sst = {ui_tx(ui, 3.8f), false, UI_WARN_TEXT};
+    int th = ui_text_height(ui, title, &st, w), sh = ui_text_height(ui, sub, &sst, w);
     struct rect r = ui_place(ui, (struct rect){m, y, ui->w - 2 * m, pad + th + gap + sh + pad},
                              true);
     ui_round_rect(ui, r, ui_px(ui, 1.5f), UI_WARN_BG);
@@ -529,7 +523,7 @@ static void draw_code(struct app *a, struct ui *ui, int top)
     /* The code in six large boxes; Latin characters read left to right. */
     int box = ui_px(ui, 10), bgap = ui_px(ui, 1.5f), total = 6 * box + 5 * bgap;
     int bx = (W - total) / 2;
-    struct text_style big = {ui_px(ui, 6.5f), true, UI_TEXT};
+    struct text_style big = {ui_tx(ui, 6.5f), true, UI_TEXT};
     for (int i = 0; i < 6; i++) {
         struct rect r = {bx + i * (box + bgap), y, box, (int)(box * 1.15f)};
         ui_round_rect(ui, r, ui_px(ui, 1), i == (int)ck.len ? UI_PRIMARY : UI_BORDER);
@@ -546,14 +540,17 @@ static void draw_code(struct app *a, struct ui *ui, int top)
         draw_pause(a, ui, y);
         return;
     }
-    struct text_style note = {ui_px(ui, 3), ck.banner_key[0] != 0,
+    struct text_style note = {ui_tx(ui, 3), ck.banner_key[0] != 0,
                               ck.banner_key[0] ? UI_WARN_TEXT : UI_MUTED};
-    struct rect nr = {m, y, W - 2 * m, ui_px(ui, 6)};
+    const char *nt = T(a, ck.banner_key[0] ? ck.banner_key : "checkin.code.hint");
+    /* One line, or as tall as its lines (larger text wraps some). */
+    const struct text_block *nb = text_cache_get(ui->tc, nt, &note, W - 2 * m, ALIGN_CENTER,
+                                                 ui_text_rtl(ui, nt));
+    struct rect nr = {m, y, W - 2 * m, nb->lines > 1 ? nb->h + ui_px(ui, 1) : ui_tx(ui, 6)};
     if (ck.banner_key[0])
         ui_round_rect(ui, nr, ui_px(ui, 1), UI_WARN_BG);
-    ui_text(ui, ck.banner_key[0] ? "checkin.error" : NULL, nr,
-            T(a, ck.banner_key[0] ? ck.banner_key : "checkin.code.hint"), &note, ALIGN_CENTER,
-            true, true);
+    ui_text(ui, ck.banner_key[0] ? "checkin.error" : NULL, nr, nt, &note, ALIGN_CENTER, true,
+            true);
     y += nr.h + ui_px(ui, 1.5f);
 
     static const char *keys[32], *labels[32];
@@ -592,14 +589,14 @@ static void draw_confirm(struct app *a, struct ui *ui)
     i18n_fmt_text(a->lang, "checkin.at", hhmm, &when);
     if (s->place[0])
         i18n_fmt_text(a->lang, "checkin.place", s->place, &place);
-    struct text_style big = {ui_px(ui, 5), true, UI_TEXT}, st = {ui_px(ui, 4), false, UI_TEXT};
+    struct text_style big = {ui_tx(ui, 5), true, UI_TEXT}, st = {ui_tx(ui, 4), false, UI_TEXT};
     float w_units = 90;
-    int pad = ui_px(ui, UI_POPUP_PAD), gap = ui_px(ui, 1.5f), bh = ui_px(ui, 13);
+    int pad = ui_px(ui, UI_POPUP_PAD), gap = ui_px(ui, 1.5f), bh = ui_tx(ui, 13);
     int w = ui_px(ui, w_units) - 2 * pad;
     if (w > ui->w - ui_px(ui, 4) - 2 * pad)
         w = ui->w - ui_px(ui, 4) - 2 * pad;
-    int qh = text_h(ui, q.data, &big, w), wh = text_h(ui, when.data, &st, w);
-    int ph = place.len ? text_h(ui, place.data, &st, w) : 0;
+    int qh = ui_text_height(ui, q.data, &big, w), wh = ui_text_height(ui, when.data, &st, w);
+    int ph = place.len ? ui_text_height(ui, place.data, &st, w) : 0;
     int need = pad + ui_px(ui, UI_POPUP_CLOSE_H) + gap + qh + gap + wh + ph + 2 * pad + bh + pad;
     struct rect p = ui_popup(ui, "checkin.confirm", w_units, (float)need / ui->u + 0.5f,
                              T(a, "common.close"));
@@ -675,17 +672,24 @@ static void draw_errands(struct app *a, struct ui *ui, int top)
 /* OK, and above it how long until the screen goes home by itself. */
 static void done_button(struct app *a, struct ui *ui)
 {
-    int bw = ui_px(ui, 40), bh = ui_px(ui, 12), m = ui_px(ui, 4);
-    app_home_left(a, ui, ui->h - m - bh - ui_px(ui, 7), &ck.t_home);
+    int bw = ui_tx(ui, 40), bh = ui_px(ui, 12), m = ui_px(ui, 4);
+    app_home_left(a, ui, ui->h - m - bh - ui_tx(ui, 7), &ck.t_home);
     ui_button(ui, "checkin.done", (struct rect){(ui->w - bw) / 2, ui->h - m - bh, bw, bh},
               T(a, "checkin.done"), NULL, BTN_PRIMARY);
+}
+
+/* The height centered takes for text, with the gap under it. */
+static int centered_h(struct ui *ui, const char *text, float size, bool bold)
+{
+    struct text_style st = {ui_tx(ui, size), bold, UI_TEXT};
+    return ui_text_height(ui, text, &st, ui->w - 2 * ui_px(ui, 4)) + ui_px(ui, 2);
 }
 
 static int centered(struct ui *ui, const char *id, int y, const char *text, float size, bool bold,
                     SDL_Color color)
 {
     int m = ui_px(ui, 4);
-    struct text_style st = {ui_px(ui, size), bold, color};
+    struct text_style st = {ui_tx(ui, size), bold, color};
     const struct text_block *b = text_cache_get(ui->tc, text, &st, ui->w - 2 * m, ALIGN_CENTER,
                                                 ui_text_rtl(ui, text));
     ui_text(ui, id, (struct rect){m, y, ui->w - 2 * m, b->h}, text, &st, ALIGN_CENTER, true,
@@ -741,19 +745,25 @@ static void draw_ticket(struct app *a, struct ui *ui, int top)
     int y = top;
     y += centered(ui, "checkin.ticket.remember", y, T(a, "checkin.ticket.remember"), 4.6f, true,
                   UI_TEXT);
-    /* Large enough to read across the room and to photograph. */
-    struct text_style huge = {ui_px(ui, 25), true, UI_PRIMARY};
-    struct rect tr = {0, y, ui->w, ui_px(ui, 27)};
+    /* How long the ticket stays by itself, counted down by ticket_tick. */
+    uint64_t end = ticket_end(a), left = end > a->now ? (end - a->now + 999) / 1000 : 0;
+    const char *left_text = i18n_fmt(a->lang, "checkin.ticket.left", (long)left, &b);
+    int bw = ui_tx(ui, 40), bh = ui_px(ui, 12), m = ui_px(ui, 4);
+    /* Large enough to read across the room and to photograph; as large as
+     * the lines under it leave room for (in larger text they take more). */
+    int under = centered_h(ui, r->record.unit, 4, false) +
+                centered_h(ui, T(a, "checkin.ticket.sub"), 3.6f, false) +
+                centered_h(ui, left_text, 3.2f, false) + ui_px(ui, 1);
+    int th = ui->h - m - bh - ui_px(ui, 1) - under - y;
+    th = th > ui_px(ui, 27) ? ui_px(ui, 27) : th;
+    struct text_style huge = {th * 25 / 27, true, UI_PRIMARY};
+    struct rect tr = {0, y, ui->w, th};
     ui_text(ui, "checkin.ticket", tr, r->record.ticket, &huge, ALIGN_CENTER, false, true);
     y += tr.h + ui_px(ui, 1);
     y += centered(ui, NULL, y, r->record.unit, 4, false, UI_TEXT);
     y += centered(ui, NULL, y, T(a, "checkin.ticket.sub"), 3.6f, false, UI_TEXT);
-    /* How long the ticket stays by itself, counted down by ticket_tick. */
-    uint64_t end = ticket_end(a), left = end > a->now ? (end - a->now + 999) / 1000 : 0;
-    centered(ui, "checkin.ticket.left", y, i18n_fmt(a->lang, "checkin.ticket.left", (long)left, &b),
-             3.2f, false, UI_MUTED);
+    centered(ui, "checkin.ticket.left", y, left_text, 3.2f, false, UI_MUTED);
     buf_free(&b);
-    int bw = ui_px(ui, 40), bh = ui_px(ui, 12), m = ui_px(ui, 4);
     ui_button(ui, "checkin.ticket.ok", (struct rect){(ui->w - bw) / 2, ui->h - m - bh, bw, bh},
               T(a, "checkin.ticket.ok"), NULL, BTN_PRIMARY);
 }

@@ -260,21 +260,21 @@ static void draw_item(struct ui *ui, int i, struct rect lr, void *vctx)
     const char *title = jobs_row_text(&jb.ix, r->title);
     ui_register(ui, id, box, UI_ITEM, true, title);
     int pad = ui_px(ui, 1.6f), w = box.w - 2 * pad;
-    struct text_style ts = {ui_px(ui, 3.2f), true, UI_TEXT};
-    struct text_style ss = {ui_px(ui, 2.6f), false, UI_TEXT};
-    struct text_style ls = {ui_px(ui, 2.4f), false, UI_MUTED};
+    struct text_style ts = {ui_tx(ui, 3.2f), true, UI_TEXT};
+    struct text_style ss = {ui_tx(ui, 2.6f), false, UI_TEXT};
+    struct text_style ls = {ui_tx(ui, 2.4f), false, UI_MUTED};
     int y = box.y + pad / 2;
-    ui_content_text(ui, NULL, (struct rect){box.x + pad, y, w, ui_px(ui, 4.6f)}, title, &ts,
+    ui_content_text(ui, NULL, (struct rect){box.x + pad, y, w, ui_tx(ui, 4.6f)}, title, &ts,
                     ALIGN_START, false, true);
-    y += ui_px(ui, 4.6f);
+    y += ui_tx(ui, 4.6f);
     struct buf b;
     buf_init(&b);
     buf_printf(&b, "%s  ·  %s", jobs_row_text(&jb.ix, r->employer), jobs_row_text(&jb.ix, r->city));
-    ui_content_text(ui, NULL, (struct rect){box.x + pad, y, w, ui_px(ui, 3.8f)}, b.data, &ss,
+    ui_content_text(ui, NULL, (struct rect){box.x + pad, y, w, ui_tx(ui, 3.8f)}, b.data, &ss,
                     ALIGN_START, false, true);
-    y += ui_px(ui, 3.8f);
+    y += ui_tx(ui, 3.8f);
     labels_line(a, r, &b);
-    ui_text(ui, NULL, (struct rect){box.x + pad, y, w, ui_px(ui, 3.4f)}, b.data, &ls, ALIGN_START,
+    ui_text(ui, NULL, (struct rect){box.x + pad, y, w, ui_tx(ui, 3.4f)}, b.data, &ls, ALIGN_START,
             false, true);
     buf_free(&b);
 }
@@ -344,7 +344,7 @@ static void draw_chooser(struct app *a, struct ui *ui)
     bool saved = ui->rtl;
     ui->rtl = false; /* the panel is centred: its rectangles are already placed */
     ui_list(ui, "jobs.choices", (struct rect){p.x + pad, p.y + pad, p.w - 2 * pad, p.h - 2 * pad},
-            &jb.choices, c.n, ui_px(ui, 11), draw_choice, &c);
+            &jb.choices, c.n, ui_tx(ui, 11), draw_choice, &c);
     ui->rtl = saved;
 }
 
@@ -366,8 +366,8 @@ static void draw_list(struct app *a, struct ui *ui, int top)
         i18n_fmt_text(a->lang, "jobs.updated", when, &b);
         long stale = jb.stale_days;
         bool old = app_wall(a) - jb.ix.info.generated_at > stale * 86400L;
-        struct text_style st = {ui_px(ui, 2.6f), old, old ? UI_WARN_TEXT : UI_MUTED};
-        struct rect r = ui_place(ui, (struct rect){m, y, W - 2 * m, ui_px(ui, 4.5f)}, true);
+        struct text_style st = {ui_tx(ui, 2.6f), old, old ? UI_WARN_TEXT : UI_MUTED};
+        struct rect r = ui_place(ui, (struct rect){m, y, W - 2 * m, ui_tx(ui, 4.5f)}, true);
         if (old) {
             ui_round_rect(ui, r, ui_px(ui, 1), UI_WARN_BG);
             struct buf w;
@@ -380,31 +380,31 @@ static void draw_list(struct app *a, struct ui *ui, int top)
         y += r.h + gap;
     }
     if (!jb.ix.n && !jb.ix.info.generated_at) {
-        struct text_style st = {ui_px(ui, 4.5f), true, UI_TEXT};
-        ui_text(ui, "jobs.none", (struct rect){m, y + ui_px(ui, 10), W - 2 * m, ui_px(ui, 20)},
+        struct text_style st = {ui_tx(ui, 4.5f), true, UI_TEXT};
+        ui_text(ui, "jobs.none", (struct rect){m, y + ui_px(ui, 10), W - 2 * m, ui_tx(ui, 20)},
                 T(a, "jobs.none"), &st, ALIGN_CENTER, true, true);
         buf_free(&b);
         return;
     }
     /* The search field and the filters. */
-    int fh = ui_px(ui, 9);
+    int fh = ui_tx(ui, 9);
     bool active = jb.query[0] || jb.filter.category >= 0 || jb.filter.hours >= 0 ||
                   jb.filter.kind >= 0;
-    int clear_w = active ? ui_px(ui, 40) : 0;
+    int clear_w = active ? ui_tx(ui, 40) : 0;
     struct rect field = ui_place(ui, (struct rect){m, y, W - 2 * m - (active ? clear_w + gap : 0), fh}, true);
     ui_round_rect(ui, field, ui_px(ui, 1.2f), jb.keyboard ? UI_PRIMARY : UI_BORDER);
     int bw = ui_px(ui, 0.35f) < 2 ? 2 : ui_px(ui, 0.35f);
     struct rect inner = {field.x + bw, field.y + bw, field.w - 2 * bw, field.h - 2 * bw};
     ui_round_rect(ui, inner, ui_px(ui, 1.2f) - bw, UI_SURFACE);
     ui_register(ui, "jobs.search", field, UI_BUTTON, true, jb.query);
-    struct text_style qs = {ui_px(ui, 3.4f), jb.query[0] != 0, jb.query[0] ? UI_TEXT : UI_MUTED};
+    struct text_style qs = {ui_tx(ui, 3.4f), jb.query[0] != 0, jb.query[0] ? UI_TEXT : UI_MUTED};
     struct rect qr = {inner.x + ui_px(ui, 1.5f), inner.y, inner.w - ui_px(ui, 3), inner.h};
     ui_text(ui, NULL, qr, jb.query[0] ? jb.query : T(a, "jobs.search"), &qs, ALIGN_START, false, true);
     if (active)
         ui_button(ui, "jobs.clear", (struct rect){W - m - clear_w, y, clear_w, fh}, T(a, "jobs.clear"),
                   NULL, BTN_SECONDARY);
     y += fh + gap;
-    int chip_w = (W - 2 * m - 2 * gap) / 3, chip_h = jb.keyboard ? 0 : ui_px(ui, 8);
+    int chip_w = (W - 2 * m - 2 * gap) / 3, chip_h = jb.keyboard ? 0 : ui_tx(ui, 8);
     for (int g = 0; g < 3 && chip_h; g++) {
         char id[UI_ID_MAX];
         snprintf(id, sizeof id, "jobs.filter.%s", group_names[g]);
@@ -415,26 +415,29 @@ static void draw_list(struct app *a, struct ui *ui, int top)
     }
     y += chip_h ? chip_h + gap : 0;
     i18n_fmt(a->lang, "jobs.count", (long)jb.ix.n_result, &b);
-    struct text_style cs = {ui_px(ui, 2.6f), true, UI_MUTED};
-    int count_h = jb.keyboard ? ui_px(ui, 8) : ui_px(ui, 4);
+    struct text_style cs = {ui_tx(ui, 2.6f), true, UI_MUTED};
+    int count_h = jb.keyboard ? ui_tx(ui, 8) : ui_tx(ui, 4);
     ui_text(ui, "jobs.count", ui_place(ui, (struct rect){m, y, W / 2, count_h}, true), b.data, &cs,
             ALIGN_START, false, true);
     if (jb.keyboard)
         ui_button(ui, "jobs.search.close",
-                  (struct rect){W - m - ui_px(ui, 34), y, ui_px(ui, 34), count_h},
+                  (struct rect){W - m - ui_tx(ui, 34), y, ui_tx(ui, 34), count_h},
                   T(a, "jobs.search.close"), NULL, BTN_SECONDARY);
     y += count_h + (jb.keyboard ? gap : 0);
 
     int kb_h = jb.keyboard ? (H > W ? H * 30 / 100 : H * 40 / 100) : 0;
     int list_h = H - y - m - kb_h - (jb.keyboard ? gap : 0);
     if (!jb.ix.n_result) {
-        struct text_style st = {ui_px(ui, 4), true, UI_TEXT};
-        ui_text(ui, "jobs.empty", (struct rect){m, y + ui_px(ui, 4), W - 2 * m, ui_px(ui, 10)},
+        /* Above the keyboard, in the room it leaves. */
+        struct text_style st = {ui_tx(ui, 4), true, UI_TEXT};
+        int eh = ui_tx(ui, 10) < list_h ? ui_tx(ui, 10) : list_h;
+        int ey = y + (ui_px(ui, 4) < list_h - eh ? ui_px(ui, 4) : list_h - eh);
+        ui_text(ui, "jobs.empty", (struct rect){m, ey, W - 2 * m, eh},
                 T(a, "jobs.empty"), &st, ALIGN_CENTER, true, true);
     } else {
         struct item_ctx ic = {a};
         ui_list(ui, "jobs.list", (struct rect){m, y, W - 2 * m, list_h}, &jb.list,
-                (int)jb.ix.n_result, ui_px(ui, 14), draw_item, &ic);
+                (int)jb.ix.n_result, ui_tx(ui, 14), draw_item, &ic);
     }
     if (jb.keyboard) {
         int ky = H - m - kb_h;
@@ -455,16 +458,16 @@ static void draw_summary(struct ui *ui, int i, struct rect lr, void *vctx)
 {
     (void)i;
     (void)vctx;
-    struct text_style st = {ui_px(ui, 2.9f), false, UI_TEXT};
+    struct text_style st = {ui_tx(ui, 2.9f), false, UI_TEXT};
     ui_content_text(ui, NULL, ui_place(ui, lr, true), jb.d_summary, &st, ALIGN_START, true, false);
 }
 
 static void draw_qr(struct app *a, struct ui *ui, struct rect lr)
 {
-    struct text_style st = {ui_px(ui, 2.8f), false, UI_TEXT};
+    struct text_style st = {ui_tx(ui, 2.8f), false, UI_TEXT};
     struct rect r = ui_place(ui, lr, true);
     if (!jb.qr) {
-        struct rect box = {r.x, r.y, r.w, ui_px(ui, 20)};
+        struct rect box = {r.x, r.y, r.w, ui_tx(ui, 20)};
         ui_round_rect(ui, box, ui_px(ui, 1.5f), UI_WARN_BG);
         ui_text(ui, "jobs.detail.noqr", (struct rect){box.x + ui_px(ui, 2), box.y, box.w - ui_px(ui, 4), box.h},
                 T(a, "jobs.noqr"), &st, ALIGN_CENTER, true, true);
@@ -482,7 +485,7 @@ static void draw_qr(struct app *a, struct ui *ui, struct rect lr)
                 ui_fill(ui, (struct rect){q.x + (x + 4) * mod, q.y + (y + 4) * mod, mod, mod},
                         (SDL_Color){0, 0, 0, 0xFF});
     ui_register(ui, "jobs.detail.qr", q, UI_IMAGE, false, jb.d_url);
-    ui_text(ui, NULL, (struct rect){r.x, q.y + size + ui_px(ui, 1.5f), r.w, ui_px(ui, 10)},
+    ui_text(ui, NULL, (struct rect){r.x, q.y + size + ui_px(ui, 1.5f), r.w, ui_tx(ui, 10)},
             T(a, "jobs.qr"), &st, ALIGN_CENTER, true, false);
 }
 
@@ -494,9 +497,9 @@ static void draw_detail(struct app *a, struct ui *ui, int top)
     int left_w = portrait ? W - 2 * m : W - 3 * m - qr_w;
     ui_register(ui, "jobs.detail", ui_place(ui, (struct rect){m, top, W - 2 * m, H - top - m}, true),
                 UI_LABEL, false, jb.d_title);
-    struct text_style ts = {ui_px(ui, 4.4f), true, UI_TEXT};
-    struct text_style es = {ui_px(ui, 3.2f), false, UI_TEXT};
-    struct text_style ls = {ui_px(ui, 2.6f), false, UI_MUTED};
+    struct text_style ts = {ui_tx(ui, 4.4f), true, UI_TEXT};
+    struct text_style es = {ui_tx(ui, 3.2f), false, UI_TEXT};
+    struct text_style ls = {ui_tx(ui, 2.6f), false, UI_MUTED};
     int y = top;
     y += ui_content_text(ui, NULL, ui_place(ui, (struct rect){m, y, left_w, ui_px(ui, 12)}, true),
                          jb.d_title, &ts, ALIGN_START, true, false) + gap / 2;
@@ -525,7 +528,7 @@ static void draw_detail(struct app *a, struct ui *ui, int top)
     int qr_h = portrait ? ui_px(ui, 58) : 0;
     int summary_h = H - y - m - qr_h;
     if (jb.d_summary && jb.d_summary[0]) {
-        struct text_style st = {ui_px(ui, 2.9f), false, UI_TEXT};
+        struct text_style st = {ui_tx(ui, 2.9f), false, UI_TEXT};
         int h = ui_content_height(ui, jb.d_summary, &st, left_w);
         ui_list(ui, "jobs.detail.summary", (struct rect){m, y, left_w, summary_h}, &jb.summary, 1,
                 h + ui_px(ui, 2), draw_summary, NULL);

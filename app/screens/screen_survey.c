@@ -228,27 +228,35 @@ static void draw_intro(struct app *a, struct ui *ui, int top)
     int m = ui_px(ui, 4), W = ui->w;
     int y = top + ui_px(ui, 2);
     y += ui_label(ui, (struct rect){m, y, W - 2 * m, ui_px(ui, 20)}, T(a, "survey.intro"),
-                  ui_px(ui, 3.8f), false, UI_TEXT, ALIGN_START);
-    int bw = ui_px(ui, 40), bh = ui_px(ui, 13);
-    y += ui_px(ui, 5);
+                  ui_tx(ui, 3.8f), false, UI_TEXT, ALIGN_START);
+    /* As wide as its label needs in larger text. */
+    struct text_style ls = {ui_tx(ui, 3.4f), true, UI_TEXT};
+    int bw = text_width(T(a, "survey.start"), &ls, ui_text_rtl(ui, T(a, "survey.start"))) +
+             ui_px(ui, 6), bh = ui_tx(ui, 13);
+    bw = bw < ui_px(ui, 40) ? ui_px(ui, 40) : bw > W - 2 * m ? W - 2 * m : bw;
+    y += ui_px(ui, ui->text_scale > 1 ? 2 : 5);
+    /* The language can still change here; nothing is lost. In larger text
+     * the buttons keep their height (the names fit on one line), and the
+     * start button takes what room is left above them. */
+    int lh = ui_px(ui, 10), gap = ui_px(ui, 2);
+    struct rect band = {m, ui->h - m - lh, W - 2 * m, lh};
+    int room = app_lang_top(a, ui, band, ui_tx(ui, 24), gap) - gap - y;
+    bh = bh > room ? (room > ui_px(ui, 9) ? room : ui_px(ui, 9)) : bh;
     ui_button(ui, "survey.start", (struct rect){(W - bw) / 2, y, bw, bh}, T(a, "survey.start"),
               NULL, BTN_PRIMARY);
-    /* The language can still change here; nothing is lost. */
-    int lh = ui_px(ui, 10);
-    app_lang_buttons(a, ui, (struct rect){m, ui->h - m - lh, W - 2 * m, lh}, ui_px(ui, 24),
-                     ui_px(ui, 2));
+    app_lang_buttons(a, ui, band, ui_tx(ui, 24), gap);
 }
 
 static void draw_units(struct app *a, struct ui *ui, int top)
 {
     int m = ui_px(ui, 4), W = ui->w, H = ui->h;
-    struct text_style st = {ui_px(ui, 5), true, UI_TEXT};
-    ui_text(ui, NULL, ui_place(ui, (struct rect){m, top, W - 2 * m, ui_px(ui, 10)}, true),
+    struct text_style st = {ui_tx(ui, 5), true, UI_TEXT};
+    ui_text(ui, NULL, ui_place(ui, (struct rect){m, top, W - 2 * m, ui_tx(ui, 10)}, true),
             T(a, "survey.unit.title"), &st, ALIGN_START, true, true);
     int n = sv.n_units + 1, cols = W > H ? 2 : 1, gap = ui_px(ui, 2);
-    int rows = (n + cols - 1) / cols, y0 = top + ui_px(ui, 12);
+    int rows = (n + cols - 1) / cols, y0 = top + ui_tx(ui, 12);
     int bh = (H - y0 - m - (rows - 1) * gap) / rows;
-    bh = bh > ui_px(ui, 13) ? ui_px(ui, 13) : bh;
+    bh = bh > ui_tx(ui, 13) ? ui_tx(ui, 13) : bh;
     int bw = (W - 2 * m - (cols - 1) * gap) / cols;
     for (int i = 0; i < n; i++) {
         char id[UI_ID_MAX];
@@ -272,12 +280,14 @@ static void draw_question(struct app *a, struct ui *ui, int top)
     struct buf progress;
     buf_init(&progress);
     i18n_fmt(a->lang, "survey.progress", q + 1, &progress);
-    ui_dots(ui, (struct rect){m, top, W - 2 * m, ui_px(ui, 7)}, q + 1, STORE_QUESTIONS,
+    ui_dots(ui, (struct rect){m, top, W - 2 * m, ui_tx(ui, 7)}, q + 1, STORE_QUESTIONS,
             progress.data);
     buf_free(&progress);
-    int y = top + ui_px(ui, 10);
-    struct text_style st = {ui_px(ui, 6), true, UI_TEXT};
-    struct rect tr = {m, y, W - 2 * m, ui_px(ui, 18)};
+    int y = top + ui_px(ui, 6) + ui_tx(ui, 4);
+    struct text_style st = {ui_tx(ui, 6), true, UI_TEXT};
+    /* Room for the statement in two lines, or as many as it takes. */
+    int sh = ui_text_height(ui, T(a, keys[q]), &st, W - 2 * m);
+    struct rect tr = {m, y, W - 2 * m, sh > ui_px(ui, 18) ? sh : ui_px(ui, 18)};
     ui_text(ui, "survey.statement", tr, T(a, keys[q]), &st, ALIGN_CENTER, true, true);
     y += tr.h + ui_px(ui, 2);
 
@@ -286,6 +296,16 @@ static void draw_question(struct app *a, struct ui *ui, int top)
     int cell = (W - 2 * m - 4 * gap) / 5;
     if (face_h > cell * 3 / 2)
         face_h = cell * 3 / 2;
+    /* The faces leave room under them for the longest answer's lines. */
+    struct text_style ls = {ui_tx(ui, 2.7f), true, UI_TEXT};
+    int label_h = 0;
+    for (int level = 1; level <= 5; level++) {
+        char key[16];
+        snprintf(key, sizeof key, "survey.a.%d", level);
+        int h = ui_text_height(ui, T(a, key), &ls, cell - ui_px(ui, 1.6f));
+        label_h = h > label_h ? h : label_h;
+    }
+    float max_rad = (float)(face_h - label_h - ui_px(ui, 5)) / 2;
     for (int level = 1; level <= 5; level++) {
         char id[UI_ID_MAX], key[16];
         snprintf(id, sizeof id, "survey.answer.%d", level);
@@ -304,18 +324,19 @@ static void draw_question(struct app *a, struct ui *ui, int top)
         }
         ui_register(ui, id, r, UI_BUTTON, true, T(a, key));
         float rad = (float)(r.w < face_h * 2 / 3 ? r.w : face_h * 2 / 3) * 0.36f;
+        rad = rad > max_rad && max_rad > (float)ui_px(ui, 3) ? max_rad : rad;
         smiley(ui, (float)r.x + (float)r.w / 2, (float)r.y + rad + (float)ui_px(ui, 2), rad,
                level);
         int ty = r.y + (int)(2 * rad) + ui_px(ui, 3);
         struct rect label = {r.x + ui_px(ui, 0.8f), ty, r.w - ui_px(ui, 1.6f), r.y + r.h - ty};
-        struct text_style ls = {ui_px(ui, 2.7f), chosen, UI_TEXT};
+        ls.bold = chosen;
         if (ui->dry) { /* the chosen answer's bold label, loaded ahead */
             struct text_style bold = {ls.size, true, ls.color};
             ui_text(ui, NULL, label, T(a, key), &bold, ALIGN_CENTER, true, false);
         }
         ui_text(ui, NULL, label, T(a, key), &ls, ALIGN_CENTER, true, false);
     }
-    int sw = ui_px(ui, 60);
+    int sw = ui_tx(ui, 60);
     sw = sw > W - 2 * m ? W - 2 * m : sw;
     bool skipped = sv.answered[q] && sv.answers[q] == 0;
     ui_button(ui, "survey.answer.skip", (struct rect){(W - sw) / 2, H - m - skip_h, sw, skip_h},
@@ -325,7 +346,7 @@ static void draw_question(struct app *a, struct ui *ui, int top)
 static void draw_thanks(struct app *a, struct ui *ui)
 {
     int m = ui_px(ui, 4), W = ui->w, H = ui->h;
-    struct rect r = {m, H / 2 - ui_px(ui, 16), W - 2 * m, ui_px(ui, 32)};
+    struct rect r = {m, H / 2 - ui_tx(ui, 16), W - 2 * m, ui_tx(ui, 32)};
     /* The thank-you (survey.thanks) only once the answer is stored. */
     const char *id = sv.saved == WRITER_STORED    ? "survey.thanks"
                      : sv.saved == WRITER_FAILING ? "survey.failed"
@@ -337,12 +358,17 @@ static void draw_thanks(struct app *a, struct ui *ui)
     ui_register(ui, id, r, UI_LABEL, false, T(a, title));
     if (sv.saved != WRITER_FAILING)
         smiley(ui, (float)W / 2, (float)(r.y - ui_px(ui, 8)), (float)ui_px(ui, 8), 5);
-    struct text_style big = {ui_px(ui, 7), true, UI_TEXT}, small = {ui_px(ui, 3.8f), false, UI_TEXT};
+    struct text_style big = {ui_tx(ui, 7), true, UI_TEXT}, small = {ui_tx(ui, 3.8f), false, UI_TEXT};
     if (sv.saved == WRITER_FAILING)
         small.color = UI_WARN_TEXT;
-    ui_text(ui, NULL, (struct rect){r.x, r.y + ui_px(ui, 4), r.w, ui_px(ui, 12)}, T(a, title), &big,
+    /* The title on one line, or two in larger text. */
+    const struct text_block *tb = text_cache_get(ui->tc, T(a, title), &big, r.w, ALIGN_CENTER,
+                                                 ui_text_rtl(ui, T(a, title)));
+    int th = tb->lines > 1 ? tb->h : ui_tx(ui, 12);
+    ui_text(ui, NULL, (struct rect){r.x, r.y + ui_px(ui, 4), r.w, th}, T(a, title), &big,
             ALIGN_CENTER, true, true);
-    ui_text(ui, NULL, (struct rect){r.x, r.y + ui_px(ui, 17), r.w, ui_px(ui, 8)}, T(a, sub), &small,
+    ui_text(ui, NULL, (struct rect){r.x, r.y + ui_px(ui, 5) + th, r.w, ui_tx(ui, 8)},
+            T(a, sub), &small,
             ALIGN_CENTER, true, true);
     app_home_left(a, ui, r.y + ui_px(ui, 27), &sv.t_home);
 }

@@ -39,6 +39,7 @@ void ui_init(struct ui *ui, SDL_Renderer *ren, struct text_cache *tc, int w, int
     memset(ui, 0, sizeof *ui);
     ui->ren = ren;
     ui->tc = tc;
+    ui->text_scale = 1.0f;
     buf_init(&ui->texts);
     ui_resize(ui, w, h, screen_inches);
 }
@@ -90,6 +91,11 @@ void ui_dry_end(struct ui *ui)
 int ui_px(const struct ui *ui, float units)
 {
     return (int)lroundf(units * ui->u);
+}
+
+int ui_tx(const struct ui *ui, float units)
+{
+    return (int)lroundf(units * ui->text_scale * ui->u);
 }
 
 struct rect ui_place(const struct ui *ui, struct rect r, bool mirror)
@@ -283,6 +289,28 @@ int ui_content_height(struct ui *ui, const char *text, const struct text_style *
     bool rtl = content_rtl(ui, text);
     enum text_align inner = rtl != ui->rtl ? ALIGN_END : ALIGN_START;
     return text_cache_get(ui->tc, text, st, w, inner, rtl)->h;
+}
+
+int ui_text_height(struct ui *ui, const char *text, const struct text_style *st, int w)
+{
+    return text_cache_get(ui->tc, text, st, w, ALIGN_CENTER, ui_text_rtl(ui, text))->h;
+}
+
+void ui_fit_text(struct ui *ui, const char *text, struct text_style *st, int w, int h, int min)
+{
+    bool rtl = ui_text_rtl(ui, text);
+    for (;;) {
+        bool fits;
+        if (h <= 0) {
+            fits = text_width(text, st, rtl) <= w;
+        } else {
+            const struct text_block *b = text_cache_get(ui->tc, text, st, w, ALIGN_START, rtl);
+            fits = b->h <= h && !b->split;
+        }
+        if (fits || st->size <= min)
+            return;
+        st->size = st->size * 15 / 16 > min ? st->size * 15 / 16 : min;
+    }
 }
 
 /* ---- input ---- */

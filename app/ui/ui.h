@@ -63,6 +63,9 @@ struct ui {
     float u;         /* 1% of the shorter side, in pixels */
     float px_per_mm; /* from the configured screen size */
     bool rtl;
+    /* Text sizes (ui_tx) are ui_px times this: 1, or UI_TEXT_LARGE in the
+     * citizen's larger-text mode. Set by the app before each frame. */
+    float text_scale;
 
     struct widget *widgets;
     size_t n, cap;
@@ -105,6 +108,9 @@ void ui_dry_end(struct ui *ui);
 /* Screen rectangle for a layout rectangle (mirrored in right-to-left). */
 struct rect ui_place(const struct ui *ui, struct rect r, bool mirror);
 int ui_px(const struct ui *ui, float units); /* units of 1% of the shorter side */
+/* A text size, or a height that holds text: ui_px scaled by text_scale. */
+int ui_tx(const struct ui *ui, float units);
+#define UI_TEXT_LARGE 1.4f
 
 /* Registration (used by the widget files). Returns the widget. */
 struct widget *ui_register(struct ui *ui, const char *id, struct rect screen_rect,
@@ -171,6 +177,13 @@ int ui_content_text(struct ui *ui, const char *id, struct rect r, const char *te
                     const struct text_style *st, enum text_align align, bool wrap, bool vcenter);
 /* The height content text takes when wrapped at width w. */
 int ui_content_height(struct ui *ui, const char *text, const struct text_style *st, int w);
+
+/* The height of the screen's own text wrapped at w. */
+int ui_text_height(struct ui *ui, const char *text, const struct text_style *st, int w);
+/* Makes st->size smaller, down to min, until text fits: on one line of w
+ * (h 0), or wrapped at w in h without a word broken inside. For a heading
+ * in larger text that would otherwise be cut. */
+void ui_fit_text(struct ui *ui, const char *text, struct text_style *st, int w, int h, int min);
 
 /* ---- widgets (layout rectangles; mirrored in right-to-left) ---- */
 

@@ -84,7 +84,7 @@ void ui_button_picto(struct ui *ui, const char *id, struct rect lr, const char *
 
     int pad = ui_px(ui, 1.5f);
     struct rect inner = {r.x + pad, r.y + pad / 2, r.w - 2 * pad, r.h - pad};
-    struct text_style main = {ui_px(ui, r.h > ui_px(ui, 14) ? 4.4f : 3.4f), true, fg};
+    struct text_style main = {ui_tx(ui, r.h > ui_tx(ui, 14) ? 4.4f : 3.4f), true, fg};
     /* The lines' leading may reach into the padding, not past the panel. */
     int room = r.h;
     /* A pictogram: at the start side of a wide button (the words centred
@@ -114,7 +114,7 @@ void ui_button_picto(struct ui *ui, const char *id, struct rect lr, const char *
         ui_text_lines(ui, NULL, inner, label, &main, ALIGN_CENTER, lines, true);
         return;
     }
-    struct text_style sub = {ui_px(ui, 2.6f), false, fg};
+    struct text_style sub = {ui_tx(ui, 2.6f), false, fg};
     int gap = ui_px(ui, 0.8f);
     const struct text_block *b = text_cache_get(ui->tc, sublabel, &sub, inner.w, ALIGN_CENTER,
                                                 ui_text_rtl(ui, sublabel));

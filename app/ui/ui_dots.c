@@ -21,8 +21,8 @@ void ui_dots(struct ui *ui, struct rect lr, int current, int total, const char *
         x += d + gap;
     }
     ui_register(ui, "progress", r, UI_DOTS, false, text);
-    struct text_style st = {ui_px(ui, 2.6f), false, UI_MUTED};
-    ui_text(ui, NULL, (struct rect){r.x, r.y + (int)d + ui_px(ui, 0.8f), r.w, ui_px(ui, 4)}, text,
+    struct text_style st = {ui_tx(ui, 2.6f), false, UI_MUTED};
+    ui_text(ui, NULL, (struct rect){r.x, r.y + (int)d + ui_px(ui, 0.8f), r.w, ui_tx(ui, 4)}, text,
             &st, ALIGN_CENTER, false, false);
 }
 

@@ -25,7 +25,16 @@ static void key(struct ui *ui, const char *id, struct rect r, const char *label,
     struct rect face = {k.x + bw, k.y + bw, k.w - 2 * bw, k.h - 2 * bw};
     ui_press_panel(ui, id, face, ui_px(ui, 1.0f) - bw, UI_SURFACE, UI_PRESSED_LIGHT);
     ui_register(ui, id, k, UI_KEY, true, label);
-    struct text_style st = {ui_px(ui, wide ? 3.2f : 4.2f), true, UI_TEXT};
+    /* Larger text where the key has room for it, else the normal size
+     * (the keys keep theirs). */
+    float units = wide ? 3.2f : 4.2f;
+    struct text_style st = {ui_tx(ui, units), true, UI_TEXT};
+    if (st.size > ui_px(ui, units)) {
+        bool rtl = ui_text_rtl(ui, label);
+        const struct text_block *b = text_cache_get(ui->tc, label, &st, 0, ALIGN_CENTER, rtl);
+        if (b->w > face.w - ui_px(ui, 1.0f) || b->h > face.h)
+            st.size = ui_px(ui, units);
+    }
     ui_text(ui, NULL, face, label, &st, ALIGN_CENTER, false, true);
 }
 
