@@ -100,7 +100,19 @@ void ui_button_picto(struct ui *ui, const char *id, struct rect lr, const char *
     } else if (picto != PICTO_NONE) {
         icon = inner.h * 9 / 25 < inner.w / 2 ? inner.h * 9 / 25 : inner.w / 2;
         icon = icon < ui_px(ui, 18) ? icon : ui_px(ui, 18);
-        room -= icon + icon_gap;
+        /* The words come first (larger text, long translations): the icon
+         * takes only the room they leave, and none when that is too little. */
+        int words = text_cache_get(ui->tc, label, &main, inner.w, ALIGN_CENTER,
+                                   ui_text_rtl(ui, label))->h;
+        if (sublabel && *sublabel) {
+            struct text_style sub = {ui_tx(ui, 2.6f), false, fg};
+            words += ui_px(ui, 0.8f) + text_cache_get(ui->tc, sublabel, &sub, inner.w,
+                                                      ALIGN_CENTER, ui_text_rtl(ui, sublabel))->h;
+        }
+        int spare = inner.h - words - icon_gap;
+        icon = icon < spare ? icon : spare;
+        icon = icon >= ui_px(ui, 6) ? icon : 0;
+        room -= icon ? icon + icon_gap : 0;
     }
     if (!sublabel || !*sublabel) {
         int lines = fit_label(ui, label, &main, inner.w, room);
