@@ -511,9 +511,11 @@ def test_idle():
             "expect-gone idle.more", "expect-text Velkommen",
             "expect-no-text " + T("uk", "home.welcome")], "start over")
 
-    # The prompt swallows taps on what is behind it.
+    # The prompt is modal: a tap on what is behind it is "more time", and
+    # reaches nothing behind (the language stays).
     passes(["lang en", "wait 46000", "expect idle.more", "tap home.lang.ar",
-            "expect idle.more", "expect-no-text " + T("ar", "home.welcome")],
+            "expect-gone idle.more", "expect-text " + T("en", "home.welcome"),
+            "expect-no-text " + T("ar", "home.welcome")],
            "the prompt is modal")
 
     # The idle time is a setting.

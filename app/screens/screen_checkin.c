@@ -128,6 +128,14 @@ static void load_settings(struct app *a)
         memcpy(ck.errand_labels, ck.errands, sizeof ck.errands);
 }
 
+/* "10:00–12:00" (or just the start), isolated left to right (U+2066 …
+ * U+2069): in an Arabic or Persian line the en dash would otherwise take
+ * the line's direction and show "12:00–10:00". */
+static void time_range(const char *start, const char *end, char *out, size_t cap)
+{
+    snprintf(out, cap, "\u2066%s%s%s\u2069", start, end[0] ? "–" : "", end);
+}
+
 static void message(struct app *a, const char *key, const char *sub, const char *text)
 {
     ck.msg_sub_text[0] = '\0';
@@ -583,8 +591,8 @@ static void draw_confirm(struct app *a, struct ui *ui)
     buf_init(&q);
     buf_init(&when);
     buf_init(&place);
-    char hhmm[16];
-    snprintf(hhmm, sizeof hhmm, "%s%s%s", s->start, s->end[0] ? "–" : "", s->end);
+    char hhmm[32];
+    time_range(s->start, s->end, hhmm, sizeof hhmm);
     i18n_fmt_text(a->lang, "checkin.confirm", s->title, &q);
     i18n_fmt_text(a->lang, "checkin.at", hhmm, &when);
     if (s->place[0])
@@ -631,9 +639,9 @@ static void draw_sessions(struct app *a, struct ui *ui, int top)
     buf_init(&sub);
     for (int i = 0; i < ck.n_sessions && y + h <= ui->h; i++) {
         const struct session_row *s = &ck.sessions[i];
-        char id[UI_ID_MAX], when[16], label[STORE_TEXT_MAX + 40];
+        char id[UI_ID_MAX], when[32], label[STORE_TEXT_MAX + 40];
         snprintf(id, sizeof id, "checkin.session.%s", s->id);
-        snprintf(when, sizeof when, "%s%s%s", s->start, s->end[0] ? "–" : "", s->end);
+        time_range(s->start, s->end, when, sizeof when);
         snprintf(label, sizeof label, "%s  %s", when, s->title);
         /* One not open yet says from when; it looks quiet, not tappable. */
         bool open = s->window == SESSION_OPEN;
@@ -725,9 +733,8 @@ static void draw_result(struct app *a, struct ui *ui, int top)
                                 : T(a, "checkin.session.ok");
         y += centered(ui, "checkin.result", y, title, 6, true, UI_TEXT);
         y += centered(ui, NULL, y, r->session_title, 5, true, UI_TEXT);
-        char when[16];
-        snprintf(when, sizeof when, "%s%s%s", r->session_start, r->session_end[0] ? "–" : "",
-                 r->session_end);
+        char when[32];
+        time_range(r->session_start, r->session_end, when, sizeof when);
         y += centered(ui, NULL, y, when, 4.5f, false, UI_TEXT);
         if (r->session_place[0])
             centered(ui, NULL, y, i18n_fmt_text(a->lang, "checkin.place", r->session_place, &b),

@@ -485,15 +485,35 @@ const char *ui_cut_text(const struct ui *ui)
     return NULL;
 }
 
+/* The text as it reads: without the invisible marks and isolates that
+ * only steer its direction (U+200E, U+200F, U+2066 to U+2069). */
+static void visible_text(const char *s, struct buf *out)
+{
+    buf_clear(out);
+    buf_put(out, "", 0);
+    for (const char *p = s; *p;) {
+        const char *q = p;
+        uint32_t cp = utf8_next(&q);
+        if (cp != 0x200E && cp != 0x200F && !(cp >= 0x2066 && cp <= 0x2069))
+            buf_put(out, p, (size_t)(q - p));
+        p = q;
+    }
+}
+
 bool ui_has_text(const struct ui *ui, const char *text)
 {
-    for (size_t i = 0; i < ui->n; i++) {
+    struct buf v;
+    buf_init(&v);
+    bool found = false;
+    for (size_t i = 0; i < ui->n && !found; i++) {
         const struct widget *w = &ui->widgets[i];
-        if (w->text_off && w->r.y < ui->h && w->r.y + w->r.h > 0 &&
-            strstr(ui_widget_text(ui, w), text))
-            return true;
+        if (!w->text_off || w->r.y >= ui->h || w->r.y + w->r.h <= 0)
+            continue;
+        visible_text(ui_widget_text(ui, w), &v);
+        found = strstr(v.data, text) != NULL;
     }
-    return false;
+    buf_free(&v);
+    return found;
 }
 
 void ui_dump(const struct ui *ui, struct buf *out)
