@@ -28,7 +28,7 @@ from kiosktest import (ENV, KIOSK, SOURCE, admin, check, click, finish, new_stor
 
 ENTER = "drag 20 20 20 20 3100\n"
 WATCHDOG_S = 2.0
-BATCHES = 3
+BATCHES = 6  # long enough that leaving comes well before the end (each takes ~1.3 s)
 
 
 def jobs_batch():

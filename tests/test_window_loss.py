@@ -19,13 +19,20 @@ def start(display):
     env = dict(ENV, DISPLAY=display, SDL_VIDEODRIVER="x11")
     p = subprocess.Popen([KIOSK, "--data", data, "--window", "640x400"], env=env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    # Ready when the window can be found by its name.
-    for _ in range(100):
+    # Ready when the window can be found by its name (up to 20 s: ctest runs
+    # this beside the heaviest tests).
+    end = time.monotonic() + 20
+    while time.monotonic() < end and p.poll() is None:
         r = subprocess.run(["xdotool", "search", "--name", "^skranke$"], env=env,
                            capture_output=True, text=True)
         if r.stdout.strip():
             return p, env, r.stdout.split()[0]
         time.sleep(0.05)
+    # Say why: the kiosk's exit status and what it said.
+    if p.poll() is not None:
+        print("the kiosk exited with %s: %s" % (p.returncode, p.stderr.read()[-2000:]))
+    else:
+        print("the kiosk runs but no window named skranke was found in 20 s")
     return p, env, None
 
 
