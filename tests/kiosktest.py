@@ -74,8 +74,11 @@ def start_xvfb(size="1280x800"):
     """A virtual X server on a display it picks itself; returns (process,
     ":N"). Stop it with stop_xvfb, which lets it remove its lock file."""
     r, w = os.pipe()
+    # -noreset: without it the server resets when its last client leaves,
+    # and a kiosk started again at that moment finds no display ("x11 not
+    # available"; test_window_loss starts one right after another ends).
     proc = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", size + "x24",
-                             "-nolisten", "tcp"], pass_fds=(w,), stderr=subprocess.DEVNULL)
+                             "-nolisten", "tcp", "-noreset"], pass_fds=(w,), stderr=subprocess.DEVNULL)
     os.close(w)
     with os.fdopen(r) as f:
         number = f.readline().strip()
