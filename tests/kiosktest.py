@@ -39,6 +39,19 @@ def finish():
     sys.exit(1 if failed else 0)
 
 
+def load_lang(code):
+    """key -> text of assets/lang/CODE.txt, the way the kiosk reads it."""
+    texts = {}
+    with open(os.path.join(SOURCE, "assets", "lang", code + ".txt"), encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if not line or line.startswith("#") or "=" not in line:
+                continue
+            key, value = line.split("=", 1)
+            texts[key.strip()] = value.strip().replace("\\n", "\n")
+    return texts
+
+
 def admin(data, *args, stdin=None, env=None):
     return subprocess.run([ADMIN, "--data", data, *args], env=env or ENV, input=stdin,
                           capture_output=True, text=True)

@@ -28,7 +28,7 @@ import sys
 import tempfile
 
 import kiosktest
-from kiosktest import SOURCE, admin, check, compare_shots, finish, kiosk, new_store
+from kiosktest import SOURCE, admin, check, compare_shots, finish, kiosk, load_lang, new_store
 
 DATA = os.path.join(SOURCE, "tests", "data")
 LANG_DIR = os.path.join(SOURCE, "assets", "lang")
@@ -37,18 +37,6 @@ ENV = dict(kiosktest.ENV, SKRANKE_NOW="2026-11-24T08:41:00Z")
 UNITS = "Sygedagpenge,Kontanthjælp,Ungeenheden,Integration"
 DEFAULT_ERRANDS = ("Ledighed", "Sygedagpenge", "Andet")
 
-
-def load_lang(code):
-    """key -> text of assets/lang/CODE.txt, the way the kiosk reads it."""
-    out = {}
-    with open(os.path.join(LANG_DIR, code + ".txt"), encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if not line or line.startswith("#") or "=" not in line:
-                continue
-            k, v = line.split("=", 1)
-            out[k.strip()] = v.strip().replace("\\n", "\n")
-    return out
 
 
 LANGS = sorted(f[:-4] for f in os.listdir(LANG_DIR) if f.endswith(".txt"))

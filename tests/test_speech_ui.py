@@ -25,21 +25,11 @@ import shutil
 import subprocess
 
 import kiosktest
-from kiosktest import SOURCE, admin, check, finish, kiosk, new_store
+from kiosktest import SOURCE, admin, check, finish, kiosk, load_lang, new_store
 
 DATA = os.path.join(SOURCE, "tests", "data")
 LANGS = "da,en,uk,ar,fa,pl,so,ti"
 
-
-def load_lang(code):
-    out = {}
-    with open(os.path.join(SOURCE, "assets", "lang", code + ".txt"), encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if line and not line.startswith("#") and "=" in line:
-                k, v = line.split("=", 1)
-                out[k.strip()] = v.strip()
-    return out
 
 
 def speech_seconds(path):
